@@ -1,0 +1,41 @@
+// Deterministic parallel loops and reductions. Floating-point sums are taken over fixed blocks
+// whose boundaries depend only on n, then combined in block order, so the result is the same
+// bytes for any thread count (the determinism rule of SPEC §6).
+#pragma once
+#include <omp.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace credsim {
+
+inline constexpr std::size_t kReduceBlock = 1 << 14;
+
+// fn(i) for i in [0, n), statically scheduled (first touch matches later use).
+template <class Fn>
+void parallel_for(std::size_t n, Fn&& fn) {
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) fn(static_cast<std::size_t>(i));
+}
+
+// Sum over i of fn(i), with a fixed blocking: identical result for any number of threads.
+template <class T, class Fn>
+T deterministic_sum(std::size_t n, Fn&& fn) {
+  const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<T> partial(nb, T{});
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t b = 0; b < static_cast<std::int64_t>(nb); ++b) {
+    const std::size_t lo = static_cast<std::size_t>(b) * kReduceBlock;
+    const std::size_t hi = std::min(n, lo + kReduceBlock);
+    T s{};
+    for (std::size_t i = lo; i < hi; ++i) s += fn(i);
+    partial[static_cast<std::size_t>(b)] = s;
+  }
+  T total{};
+  for (const T& p : partial) total += p;
+  return total;
+}
+
+}  // namespace credsim

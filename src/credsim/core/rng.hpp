@@ -1,0 +1,93 @@
+// Counter-based random numbers (Random123 Philox4x64-10). A draw is a pure function of
+// (seed, replicate, tick, entity, stream, draw index): no shared sequential state, so results
+// do not depend on thread count, scheduling or partitioning across ranks.
+#pragma once
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace credsim {
+
+// Streams: one per purpose, so adding draws to one mechanic never shifts another's numbers.
+// Append new streams at the end; never renumber (that would change every existing result).
+enum class Stream : std::uint32_t {
+  kSocietyTraits = 1,
+  kGraph = 2,
+  kRepayment = 10,
+  kPurchases = 11,
+  kPlatform = 12,
+  kGaming = 13,
+  kPosts = 14,
+  kDetection = 20,
+  kEconomy = 30,
+};
+
+class Rng {
+ public:
+  using Philox = r123::Philox4x64;
+
+  // tick may be kNoTick for draws outside the tick loop (society generation, graphs).
+  static constexpr std::uint64_t kNoTick = ~std::uint64_t{0};
+
+  Rng(std::uint64_t seed, std::uint64_t replicate, std::uint64_t tick, std::uint64_t entity,
+      Stream stream)
+      : key_{{seed, replicate}},
+        ctr_{{entity, tick, static_cast<std::uint64_t>(stream) << 32, 0}} {}
+
+  // A uniformly distributed 64-bit word.
+  std::uint64_t next_u64() {
+    if (used_ == 4) refill();
+    return block_.v[used_++];
+  }
+  // Uniform in [0, 1), 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  // Uniform in (0, 1]: safe for log().
+  double uniform_pos() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+  bool bernoulli(double p) { return uniform() < p; }
+  // Uniform integer in [0, n) by Lemire's multiply-shift (bias < n / 2^64, negligible).
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+  }
+  double normal() {  // Box-Muller; one value per call keeps draw counts simple and fixed
+    const double u1 = uniform_pos(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  double exponential(double rate) { return -std::log(uniform_pos()) / rate; }
+  // Poisson by inversion (small means, as in per-tick event counts) or normal approximation.
+  std::uint32_t poisson(double mean) {
+    if (mean <= 0.0) return 0;
+    if (mean > 30.0) {
+      const double x = std::floor(mean + std::sqrt(mean) * normal() + 0.5);
+      return x < 0.0 ? 0u : static_cast<std::uint32_t>(x);
+    }
+    const double l = std::exp(-mean);
+    double p = uniform(), cdf = l, term = l;
+    std::uint32_t k = 0;
+    while (p > cdf && k < 1000) {
+      ++k;
+      term *= mean / k;
+      cdf += term;
+    }
+    return k;
+  }
+  // Geometric number of failures before the first success, for skipping through rare events.
+  std::uint64_t geometric_skip(double p) {
+    if (p >= 1.0) return 0;
+    const double g = std::floor(std::log(uniform_pos()) / std::log1p(-p));
+    return g >= 1.8e19 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(g);
+  }
+
+ private:
+  void refill() {
+    block_ = Philox()(ctr_, key_);
+    ctr_.v[3]++;
+    used_ = 0;
+  }
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type block_{};
+  unsigned used_ = 4;
+};
+
+}  // namespace credsim
