@@ -1,0 +1,117 @@
+// Csr::valid() and build_csr: exact hand-made cases, and the two-pass builder's independence
+// from the thread count.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <vector>
+
+#include "credsim/graph/build.hpp"
+#include "credsim/graph/csr.hpp"
+
+namespace credsim::graph {
+namespace {
+
+std::vector<NodeId> nbrs(const Csr& g, NodeId u) {
+  auto s = g.neighbours(u);
+  return {s.begin(), s.end()};
+}
+
+TEST(Csr, DefaultIsEmptyAndValid) {
+  Csr g;
+  EXPECT_EQ(g.num_nodes(), 0u);
+  EXPECT_EQ(g.num_edges(), 0u);
+  EXPECT_TRUE(g.valid());
+}
+
+TEST(Csr, ValidRejectsEachBrokenInvariant) {
+  // Triangle 0-1-2 plus isolated 3, valid.
+  EXPECT_TRUE(Csr({0, 2, 4, 6, 6}, {1, 2, 0, 2, 0, 1}).valid());
+#if defined(NDEBUG) && !defined(CREDSIM_CHECKED)  // else the constructor asserts first
+  EXPECT_FALSE(Csr({0, 2, 4, 6}, {2, 1, 0, 2, 0, 1}).valid());        // unsorted
+  EXPECT_FALSE(Csr({0, 1, 2}, {1, 1}).valid());                        // 1 -> 1 self-loop
+  EXPECT_FALSE(Csr({0, 1, 1}, {1}).valid());                           // asymmetric
+  EXPECT_FALSE(Csr({0, 2, 4}, {1, 1, 0, 0}).valid());                  // duplicates
+  EXPECT_FALSE(Csr({0, 1, 2}, {5, 0}).valid());                        // id out of range
+  EXPECT_FALSE(Csr({0, 2, 1, 2}, {1, 2}).valid());                     // offsets not monotone
+  EXPECT_FALSE(Csr({0, 1, 3}, {1, 0}).valid());                        // back != size
+  EXPECT_FALSE(Csr({1, 1, 1}, {}).valid());                            // front != 0
+#endif
+}
+
+TEST(BuildCsr, CleansLoopsDuplicatesAndSymmetrises) {
+  // 0-1 given three times (both directions), a self-loop on 2, 3-1 reversed, 4 isolated.
+  Csr g = build_csr(5, {{0, 1}, {1, 0}, {0, 1}, {2, 2}, {3, 1}, {1, 2}});
+  ASSERT_TRUE(g.valid());
+  EXPECT_EQ(g.num_nodes(), 5u);
+  EXPECT_EQ(g.num_edges(), 3u);
+  EXPECT_EQ(nbrs(g, 0), (std::vector<NodeId>{1}));
+  EXPECT_EQ(nbrs(g, 1), (std::vector<NodeId>{0, 2, 3}));
+  EXPECT_EQ(nbrs(g, 2), (std::vector<NodeId>{1}));
+  EXPECT_EQ(nbrs(g, 3), (std::vector<NodeId>{1}));
+  EXPECT_TRUE(nbrs(g, 4).empty());
+  EXPECT_EQ(g.offsets(), (std::vector<EdgeIdx>{0, 1, 4, 5, 6, 6}));
+}
+
+TEST(BuildCsr, EmptyAndEdgeless) {
+  EXPECT_EQ(build_csr(0, {}).num_nodes(), 0u);
+  Csr g = build_csr(3, {{1, 1}});
+  EXPECT_TRUE(g.valid());
+  EXPECT_EQ(g.num_edges(), 0u);
+  EXPECT_EQ(g.num_nodes(), 3u);
+}
+
+TEST(BuildCsrDeath, EndpointOutOfRangeAborts) {
+  EXPECT_DEATH(build_csr(2, {{0, 2}}), "endpoint");
+}
+
+// Random multigraph with many duplicates; the two-pass builder against a naive set-based one,
+// with 1 and 2 threads.
+TEST(BuildCsr, TwoPassMatchesNaiveAndIsThreadIndependent) {
+  const NodeId n = 3000;
+  std::vector<std::pair<NodeId, NodeId>> edges;
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 60000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const auto a = static_cast<NodeId>((x >> 33) % 400);  // small range: many duplicates
+    const auto b = static_cast<NodeId>((x >> 13) % n);
+    edges.emplace_back(a, b);
+  }
+  std::vector<std::vector<NodeId>> naive(n);
+  for (auto [a, b] : edges) {
+    if (a == b) continue;
+    naive[a].push_back(b);
+    naive[b].push_back(a);
+  }
+  for (auto& l : naive) {
+    std::sort(l.begin(), l.end());
+    l.erase(std::unique(l.begin(), l.end()), l.end());
+  }
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  Csr one = build_csr(n, edges);
+  omp_set_num_threads(2);
+  Csr two = build_csr(n, edges);
+  omp_set_num_threads(saved);
+  ASSERT_TRUE(one.valid());
+  for (NodeId u = 0; u < n; ++u) ASSERT_EQ(nbrs(one, u), naive[u]) << "node " << u;
+  EXPECT_EQ(one.offsets(), two.offsets());
+  EXPECT_EQ(one.neighbour_array(), two.neighbour_array());
+}
+
+TEST(BuildCsr, TwoPassEnumeratorFromNodes) {
+  // Each node u owns edges to u+1 and u+2 (mod n), emitted also reversed once: a 4-regular ring.
+  const NodeId n = 1000;
+  Csr g = build_csr_two_pass(n, n, [&](std::uint64_t u, auto&& emit) {
+    const auto v = static_cast<NodeId>(u);
+    emit(v, static_cast<NodeId>((u + 1) % n));
+    emit(static_cast<NodeId>((u + 2) % n), v);
+    emit(v, static_cast<NodeId>((u + 1) % n));  // duplicate, dropped
+    emit(v, v);                                 // self-loop, dropped
+  });
+  ASSERT_TRUE(g.valid());
+  EXPECT_EQ(g.num_edges(), 2u * n);
+  for (NodeId u = 0; u < n; ++u) EXPECT_EQ(g.degree(u), 4u);
+}
+
+}  // namespace
+}  // namespace credsim::graph
