@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 
 namespace credsim {
 
@@ -13,6 +14,7 @@ namespace credsim {
 // Append new streams at the end; never renumber (that would change every existing result).
 enum class Stream : std::uint32_t {
   kSocietyTraits = 1,
+  kBusinessTraits = 3,
   kGraph = 2,
   kRepayment = 10,
   kPurchases = 11,
@@ -22,6 +24,14 @@ enum class Stream : std::uint32_t {
   kDetection = 20,
   kEconomy = 30,
 };
+
+// A stream of its own for one named system instance (e.g. each system's detection luck), from a
+// fixed hash of the name (FNV-1a: stable across compilers and platforms, unlike std::hash).
+inline Stream named_stream(Stream base, std::string_view name) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : name) h = (h ^ c) * 16777619u;
+  return static_cast<Stream>(static_cast<std::uint32_t>(base) | ((h & 0xFFFFFFu) << 8));
+}
 
 class Rng {
  public:
@@ -47,7 +57,8 @@ class Rng {
   bool bernoulli(double p) { return uniform() < p; }
   // Uniform integer in [0, n) by Lemire's multiply-shift (bias < n / 2^64, negligible).
   std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+    __extension__ using U128 = unsigned __int128;  // GCC/Clang builtin; avoids a -Wpedantic warning
+    return static_cast<std::uint64_t>((static_cast<U128>(next_u64()) * n) >> 64);
   }
   double normal() {  // Box-Muller; one value per call keeps draw counts simple and fixed
     const double u1 = uniform_pos(), u2 = uniform();

@@ -1,0 +1,72 @@
+// Per-person event draws for one tick. Each behaviour has its own random stream, so turning
+// one input off or changing its rate never changes the luck of another (common random numbers).
+#include "credsim/behave/behaviour.hpp"
+
+#include <algorithm>
+
+#include "credsim/core/parallel.hpp"
+#include "credsim/core/rng.hpp"
+
+namespace credsim {
+
+void TickEvents::resize(std::size_t n) {
+  repayment.assign(n, Repayment::kNone);
+  for (auto* c : {&baby, &games, &domestic, &luxury, &on_platform, &unapproved, &embarrassing}) c->assign(n, 0);
+  gaming_hours.assign(n, 0.0f);
+  spending.assign(n, 0.0f);
+}
+
+std::size_t TickEvents::memory_bytes() const {
+  return repayment.size() * (sizeof(Repayment) + 7 * sizeof(std::uint16_t) + 2 * sizeof(float));
+}
+
+namespace {
+std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535)); }
+}  // namespace
+
+void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std::uint64_t replicate,
+            Tick tick, TickEvents& out) {
+  const std::size_t n = p.size();
+  if (out.repayment.size() != n) out.resize(n);
+  parallel_for(n, [&](std::size_t i) {
+    // Repayment of the consumer credit line: due every repayment_period ticks.
+    Repayment rep = Repayment::kNone;
+    if (p.has_loan[i] && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
+      Rng r(seed, replicate, tick, i, Stream::kRepayment);
+      rep = Repayment::kOnTime;
+      if (r.bernoulli(p.miss_prob[i])) rep = r.bernoulli(spec.default_given_miss) ? Repayment::kDefault : Repayment::kMissed;
+    }
+    out.repayment[i] = rep;
+
+    Rng shop(seed, replicate, tick, i, Stream::kPurchases);
+    const std::uint32_t baby = shop.poisson(p.rate_baby[i]);
+    const std::uint32_t games = shop.poisson(p.rate_games[i]);
+    const std::uint32_t domestic = shop.poisson(p.rate_domestic[i]);
+    const std::uint32_t luxury = shop.poisson(p.rate_luxury[i]);
+    out.baby[i] = clamp16(baby);
+    out.games[i] = clamp16(games);
+    out.domestic[i] = clamp16(domestic);
+    out.luxury[i] = clamp16(luxury);
+    out.spending[i] = static_cast<float>(baby * spec.price_baby + games * spec.price_games +
+                                         domestic * spec.price_domestic + luxury * spec.price_luxury);
+    Rng plat(seed, replicate, tick, i, Stream::kPlatform);
+    std::uint32_t on_platform = 0;
+    const std::uint32_t total = baby + games + domestic + luxury;
+    for (std::uint32_t k = 0; k < total; ++k) on_platform += plat.bernoulli(p.platform_share[i]);
+    out.on_platform[i] = clamp16(on_platform);
+
+    // Gaming hours this week: exponential around the person's mean (0 for non-gamers).
+    if (p.gaming_hours[i] > 0.0f) {
+      Rng g(seed, replicate, tick, i, Stream::kGaming);
+      out.gaming_hours[i] = static_cast<float>(p.gaming_hours[i] * g.exponential(1.0));
+    } else {
+      out.gaming_hours[i] = 0.0f;
+    }
+
+    Rng posts(seed, replicate, tick, i, Stream::kPosts);
+    out.unapproved[i] = clamp16(posts.poisson(p.dissent[i]));
+    out.embarrassing[i] = clamp16(posts.poisson(p.embarrassing[i]));
+  });
+}
+
+}  // namespace credsim

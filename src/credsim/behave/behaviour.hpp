@@ -1,0 +1,35 @@
+// The behaviour catalog (SPEC §2.2): what each person does in one tick, drawn from their
+// propensities. Writes only the TickEvents columns; reads only the society's traits.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "credsim/core/types.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "credsim/society/society.hpp"
+
+namespace credsim {
+
+enum class Repayment : std::uint8_t { kNone = 0, kOnTime = 1, kMissed = 2, kDefault = 3 };
+
+// One tick's events, one column per event type.
+struct TickEvents {
+  std::vector<Repayment> repayment;
+  std::vector<std::uint16_t> baby, games, domestic, luxury;  // purchases by category
+  std::vector<std::uint16_t> on_platform;                    // of those, paid on the operator's platform
+  std::vector<float> gaming_hours;
+  std::vector<std::uint16_t> unapproved, embarrassing;       // posts
+  std::vector<float> spending;                               // yuan spent on the purchases above
+
+  void resize(std::size_t n);
+  std::size_t memory_bytes() const;
+};
+
+// Whether person i has an instalment due at `tick` (ticks start at 1): staggered by id so the
+// load is even across weeks.
+inline bool instalment_due(NodeId i, Tick tick, Tick period) { return (tick + i) % period == 0; }
+
+void behave(const BehaviourSpec& spec, const Persons& persons, std::uint64_t seed,
+            std::uint64_t replicate, Tick tick, TickEvents& out);
+
+}  // namespace credsim

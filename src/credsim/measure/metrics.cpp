@@ -1,0 +1,72 @@
+// Metric reporters: thin layers over the verified kernels in stats.hpp.
+#include "credsim/measure/metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "credsim/consequences/privileges.hpp"
+#include "credsim/core/parallel.hpp"
+#include "credsim/measure/stats.hpp"
+
+namespace credsim {
+namespace {
+
+std::string quantile_key(double p) { return fmt::format("p{}", static_cast<int>(std::lround(p * 100))); }
+
+void distribution(Tick t, std::string_view sys, std::string_view what, std::span<const double> x, io::MetricsCsv& out) {
+  out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean(x));
+  out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev(x));
+  const auto q = measure::quantiles(x, kReportedQuantiles);
+  for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
+  out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini(x));
+}
+
+}  // namespace
+
+void measure_society(Tick t, const Society& s, const graph::Csr& g, io::MetricsCsv& out) {
+  const Persons& p = s.persons;
+  out.row(t, "society", "persons", "", static_cast<double>(p.size()));
+  out.row(t, "society", "edges", "", static_cast<double>(g.num_edges()));
+  distribution(t, "society", "wealth", p.wealth, out);
+}
+
+void measure_composite(Tick t, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out) {
+  const std::string_view sys = c.spec().name;
+  const auto& score = c.scores();
+  const std::size_t n = score.size();
+  std::vector<double> x(n);
+  parallel_for(n, [&](std::size_t i) { x[i] = score[i]; });
+  distribution(t, sys, "score", x, out);
+
+  const std::size_t bins = static_cast<std::size_t>(std::ceil((kCompositeMax - kCompositeMin) / m.histogram_bin));
+  const double hi = kCompositeMin + bins * m.histogram_bin;
+  const auto h = measure::histogram(x, kCompositeMin, hi, bins);
+  for (std::size_t b = 0; b < bins; ++b)
+    out.row(t, sys, "score_histogram", fmt::format("{}", kCompositeMin + b * m.histogram_bin),
+            n ? static_cast<double>(h[b]) / n : 0.0);
+
+  std::array<std::uint64_t, kCompositeBands> band{};
+  for (std::uint16_t v : score) band[composite_band(v)]++;
+  for (int b = 0; b < kCompositeBands; ++b)
+    out.row(t, sys, "band_share", kCompositeBandNames[b], n ? static_cast<double>(band[b]) / n : 0.0);
+
+  // Who holds the privileges, by wealth decile (decile 1 = poorest tenth, by current wealth).
+  const auto decile = measure::deciles(s.persons.wealth);
+  std::vector<std::uint8_t> holds(n);
+  for (int k = 0; k < kPrivileges; ++k) {
+    const std::uint8_t bit = static_cast<std::uint8_t>(1u << k);
+    std::uint64_t holders = 0;
+    for (std::size_t i = 0; i < n; ++i) holders += holds[i] = (c.privileges()[i] & bit) != 0;
+    const std::string_view name = kPrivilegeNames[k];
+    out.row(t, sys, "privilege_share", name, n ? static_cast<double>(holders) / n : 0.0);
+    const auto share = measure::share_by_decile(decile, holds);
+    const auto rate = measure::rate_by_decile(decile, holds);
+    for (int d = 0; d < 10; ++d) {
+      out.row(t, sys, "privilege_holders_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), share[d]);
+      out.row(t, sys, "privilege_rate_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), rate[d]);
+    }
+  }
+}
+
+}  // namespace credsim

@@ -1,0 +1,127 @@
+// Orchestration of a run and its files. Results are written as .partial and renamed when done.
+#include "credsim/run/runner.hpp"
+
+#include <omp.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "credsim/core/error.hpp"
+#include "credsim/core/version.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/io/output_file.hpp"
+#include "credsim/measure/stats.hpp"
+#include "credsim/run/simulation.hpp"
+
+namespace credsim {
+
+std::uint64_t peak_rss_bytes() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<std::uint64_t>(u.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+std::filesystem::path fresh_run_dir(const std::filesystem::path& base, const std::string& name) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  std::filesystem::path dir = base / (name + "-" + stamp);
+  for (int k = 2; std::filesystem::exists(dir); ++k) dir = base / (name + "-" + stamp + "-" + std::to_string(k));
+  return dir;
+}
+
+namespace {
+void prepare_out_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw ResourceError("credsim: cannot create output folder '" + dir.string() + "': " + ec.message() +
+                        ". Fix: choose a writable place with --out.");
+  for (const char* f : {"metrics.csv", "manifest.json"})
+    if (std::filesystem::exists(dir / f))
+      throw ResourceError("credsim: output folder '" + dir.string() + "' already holds results (" + f +
+                          "); credsim never overwrites a finished run. Fix: choose another --out or remove it.");
+}
+}  // namespace
+
+RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const ProgressFn& progress) {
+  if (opt.threads > 0) omp_set_num_threads(opt.threads);
+  const int threads = omp_get_max_threads();
+  RunResult res;
+  res.out_dir = opt.out_dir.empty() ? fresh_run_dir("runs", sc.run.name) : opt.out_dir;
+  prepare_out_dir(res.out_dir);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+  graph::Csr g = build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate);
+  const double graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Scenario resolved = sc;
+  resolved.society.persons = g.num_nodes();  // an edge list decides the population
+  Simulation sim(resolved, std::move(g));
+
+  io::MetricsCsv metrics(res.out_dir / "metrics.csv");
+  const auto t1 = std::chrono::steady_clock::now();
+  sim.initialise(&metrics);
+  const double n = sim.graph().num_nodes();
+  while (!sim.done()) {
+    sim.step(&metrics);
+    if (progress) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+      progress(sim.tick(), sc.run.ticks, s > 0 ? n * sim.tick() / s : 0.0);
+    }
+  }
+  const double loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  metrics.commit();
+  res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  res.person_ticks_per_second = loop_seconds > 0 ? n * sc.run.ticks / loop_seconds : 0.0;
+  res.peak_rss_bytes = peak_rss_bytes();
+
+  // The final state, for the terminal summary.
+  const Persons& p = sim.society().persons;
+  res.summary.push_back({"society", "persons", n});
+  res.summary.push_back({"society", "wealth_gini", measure::gini(p.wealth)});
+  for (const auto& s : sim.systems()) {
+    std::vector<double> x(s->scores().begin(), s->scores().end());
+    const double probs[] = {0.5};
+    res.summary.push_back({s->spec().name, "score_mean", measure::mean(x)});
+    res.summary.push_back({s->spec().name, "score_median", measure::quantiles(x, probs)[0]});
+    res.summary.push_back({s->spec().name, "score_gini", measure::gini(x)});
+    double ge600 = 0;
+    for (auto m : s->privileges()) ge600 += (m & 1u) != 0;
+    res.summary.push_back({s->spec().name, "share_at_or_above_600", x.empty() ? 0.0 : ge600 / x.size()});
+  }
+
+  nlohmann::json m;
+  m["credsim_version"] = kVersion;
+  m["git_commit"] = kGitCommit;
+  m["scenario_file"] = sc.source;
+  m["command_line"] = opt.command_line;
+  m["overrides"] = opt.overrides;
+  m["seed"] = sc.run.seed;
+  m["replicate"] = sc.run.replicate;
+  m["threads"] = threads;
+  m["ranks"] = 1;
+  m["persons"] = sim.graph().num_nodes();
+  m["edges"] = sim.graph().num_edges();
+  m["ticks"] = sc.run.ticks;
+  m["wall_seconds"] = res.wall_seconds;
+  m["graph_seconds"] = graph_seconds;
+  m["loop_seconds"] = loop_seconds;
+  nlohmann::json stages;
+  for (int k = 0; k < kStages; ++k) stages[kStageNames[k]] = sim.stage_seconds()[k];
+  m["stage_seconds"] = stages;
+  m["person_ticks_per_second"] = res.person_ticks_per_second;
+  m["peak_rss_bytes"] = res.peak_rss_bytes;
+  m["model_bytes"] = sim.memory_bytes();
+  m["outputs"] = {"metrics.csv"};
+  m["metrics_rows"] = metrics.rows();
+  m["scenario"] = nlohmann::json::parse(sc.resolved_json);
+  io::write_file_atomic(res.out_dir / "manifest.json", m.dump(2) + "\n");
+  return res;
+}
+
+}  // namespace credsim

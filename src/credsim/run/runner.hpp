@@ -1,0 +1,43 @@
+// One whole run: output folder, graph, simulation, metrics.csv and manifest.json.
+// The command line and tests call this; it owns no policy about printing.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "credsim/scenario/scenario.hpp"
+
+namespace credsim {
+
+struct RunOptions {
+  std::filesystem::path out_dir;  // empty: runs/<name>-<timestamp>
+  int threads = 0;                // 0: OpenMP's default
+  std::vector<std::string> overrides;  // as given, for the manifest
+  std::string command_line;            // for the manifest
+};
+
+struct SummaryRow {
+  std::string system, metric;
+  double value;
+};
+
+struct RunResult {
+  std::filesystem::path out_dir;
+  double wall_seconds = 0;
+  double person_ticks_per_second = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  std::vector<SummaryRow> summary;  // final tick, for the terminal
+};
+
+// progress(tick, ticks, person_ticks_per_second) is called after every tick.
+using ProgressFn = std::function<void(Tick, Tick, double)>;
+
+// A fresh folder under `base` named NAME-YYYYMMDD-HHMMSS (with -2, -3 ... if taken).
+std::filesystem::path fresh_run_dir(const std::filesystem::path& base, const std::string& name);
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options, const ProgressFn& progress = {});
+
+std::uint64_t peak_rss_bytes();
+
+}  // namespace credsim

@@ -1,0 +1,141 @@
+// The checked, immutable description of one simulation (FLAME GPU 2's habit: the description
+// is built and validated before anything runs; execution objects only read it).
+// Every field's meaning, unit and source is in docs/MODEL.md; defaults live in scenario.cpp.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "credsim/core/types.hpp"
+
+namespace credsim {
+
+struct RunSpec {
+  std::string name;               // used for the output folder name
+  std::uint64_t seed = 1;
+  std::uint64_t replicate = 0;
+  Tick ticks = 52;                // simulated weeks
+  Tick measure_every = 1;         // metrics at tick 0 and every k-th tick (and the last)
+};
+
+inline constexpr int kEducationLevels = 4;  // primary, secondary, tertiary, postgraduate
+inline constexpr int kAgeBands = 5;         // 18-29, 30-39, 40-49, 50-64, 65+
+
+struct SocietySpec {
+  NodeId persons = 100000;
+  std::vector<double> region_weights{1.0};  // relative sizes; regions are contiguous id blocks
+  std::uint32_t businesses = 0;             // business table (legal representative = a person)
+  // Money in yuan (CNY). Wealth lognormal; weekly income lognormal, correlated with wealth.
+  double wealth_median = 60000, wealth_sigma = 1.2;
+  double income_median = 1000, income_sigma = 0.6, wealth_income_corr = 0.6;
+  double savings_rate = 0.15;               // share of income saved each week
+  double wealth_weekly_return = 0.0007;     // ~3.7 %/year on existing wealth
+  std::array<double, kEducationLevels> education_shares{0.25, 0.45, 0.25, 0.05};
+  std::array<double, kAgeBands> age_shares{0.22, 0.22, 0.2, 0.24, 0.12};
+  double stable_job_share = 0.6;
+  double parent_share = 0.45;
+  // Consent to the private operator, per data domain (SPEC §1.1, seed 004).
+  double consent_shopping = 0.9, consent_gaming = 0.6, consent_social = 0.5;
+};
+
+enum class GraphModel { kErdosRenyi, kWattsStrogatz, kBarabasiAlbert, kStochasticBlock, kEdgeList };
+
+struct GraphSpec {
+  GraphModel model = GraphModel::kStochasticBlock;
+  double mean_degree = 10;
+  double rewire = 0.1;           // Watts–Strogatz beta
+  double within_region = 0.8;    // SBM: expected share of a person's ties inside their region
+  std::string path;              // edge_list: file (persons = its node count)
+};
+
+// What people do, per tick (SPEC §2.2). Rates are per week; heterogeneity is lognormal.
+struct BehaviourSpec {
+  double loan_share = 0.7;              // persons with a consumer credit line
+  Tick repayment_period = 4;            // one instalment due every 4 weeks
+  double miss_prob = 0.05;              // mean probability an instalment is missed
+  double miss_wealth_elasticity = 0.5;  // poorer persons miss more: × exp(-e·z_wealth)
+  double default_given_miss = 0.1;      // a missed instalment becomes a default
+  double late_fee = 50;                 // yuan per missed instalment
+  double heterogeneity = 0.5;           // sigma of the lognormal spread of personal rates
+  // Purchases per week by category, and their prices in yuan.
+  double rate_baby_parent = 0.6, rate_baby_other = 0.02, rate_games = 0.15;
+  double rate_domestic = 1.0, rate_luxury = 0.03;
+  double price_baby = 120, price_games = 150, price_domestic = 80, price_luxury = 3000;
+  double platform_share = 0.6;          // mean share of purchases paid through the operator
+  double gamer_share = 0.35, gaming_hours = 6;   // share who game; their mean hours per week
+  double unapproved_post_rate = 0.05;   // unapproved political opinions per week (mean)
+  double embarrassing_post_rate = 0.01; // embarrassing-but-true news per week (mean)
+  double dissent_sigma = 1.2;           // spread of dissent propensity (lognormal sigma)
+};
+
+// Threshold privileges of the composite score and their economics (SPEC §1.9).
+struct PrivilegeSpec {
+  std::array<double, 4> thresholds{600, 650, 700, 750};
+  double instant_loan = 5600;             // yuan (~US$800)
+  double loan_weekly_return = 0.002;      // what the loan earns its holder per week
+  double hotel_deposit_saving = 4;        // yuan per week saved by deposit-free hotels
+  double rental_deposit_saving = 6;       // yuan per week, deposit-free car and bike rental
+  double singapore_fast_track_value = 5;  // yuan per week: time and fees saved
+  double schengen_fast_track_value = 10;  // yuan per week
+};
+
+// Sesame-style composite score (SPEC §1.1, §1.10).
+struct CompositeSpec {
+  std::string name = "sesame";
+  Tick recompute_every = 4;  // monthly
+  // Dimension weights: credit history, fulfilment capacity, identity, behaviour, relationships.
+  std::array<double, 5> weights{35, 25, 15, 20, 5};
+  double record_half_life = 26;  // ticks: older records weigh less
+  // Credit history: (prior_good + on_time) / (prior_good + prior_bad + on_time + w_m·missed + w_d·defaults)
+  double prior_good = 2, prior_bad = 2, missed_weight = 4, default_weight = 20;
+  // Capacity: half W/(W+wealth_ref), half Y/(Y+income_ref).
+  double wealth_ref = 60000, income_ref = 1000;
+  // Identity: education, stable job, age factor; weights sum to 1.
+  double identity_education = 0.5, identity_job = 0.3, identity_age = 0.2;
+  std::array<double, kAgeBands> age_factor{0.5, 0.8, 1.0, 1.0, 0.7};
+  // Behaviour: logistic of a linear index of recent per-week rates (switchable inputs).
+  bool use_purchases = true, use_platform = true, use_gaming = true, use_posts = true;
+  double behaviour_bias = 0.0;
+  double beta_approved = 0.8;      // per approved purchase (baby goods, domestic brands) per week
+  double beta_games = 4.0;         // per video-game purchase per week
+  double beta_platform = 2.0;      // × (platform share − 0.5)
+  double beta_gaming = 0.15;       // per hour of gaming per week
+  double beta_unapproved = 8.0;    // per detected unapproved post per week
+  double beta_embarrassing = 8.0;  // per detected embarrassing post per week
+  // Detection: probability an event reaches the operator (SPEC §1.6).
+  double detect_offplatform_purchase = 0.3, detect_gaming = 0.8, detect_posts = 0.6;
+  // Government data exchange opens domains without consent (seed 004).
+  bool data_exchange = false;
+  // Relationships (SPEC §1.10): weights of three inputs, 0 = off.
+  double rel_friends_mean = 1.0, rel_friends_below = 0.0, rel_friends_posts = 0.0;
+  double rel_below_threshold = 600;
+  double rel_posts_cap = 0.2;  // friends' mean unapproved posts per week at which the input hits 0
+  double rel_no_friends = 0.5; // sub-score of a person without friends
+  PrivilegeSpec privileges;
+};
+
+struct MeasureSpec {
+  double histogram_bin = 25;  // score points per bin
+};
+
+struct Scenario {
+  std::string source;        // the scenario file
+  std::string resolved_json; // every key with its value after defaults and overrides
+  RunSpec run;
+  SocietySpec society;
+  GraphSpec graph;
+  BehaviourSpec behaviour;
+  std::vector<CompositeSpec> systems;  // [systems.NAME] with type = "composite"
+  MeasureSpec measure;
+};
+
+}  // namespace credsim
+
+namespace credsim {
+// Reads, overrides ("key.path=value", in order) and checks a scenario. Every problem is an
+// InputError naming file, line, column, key and what was expected. Nothing is run.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides);
+Scenario load_scenario_string(std::string_view text, const std::string& source_name,
+                              const std::vector<std::string>& overrides);
+}  // namespace credsim

@@ -1,0 +1,64 @@
+// Persons and businesses as struct-of-arrays columns (one std::vector per trait), generated
+// from the scenario's distributions with counter-based draws keyed by the person's id, so a
+// person's traits do not depend on how many persons come before them or on thread count.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "credsim/core/types.hpp"
+#include "credsim/scenario/scenario.hpp"
+
+namespace credsim {
+
+// Data domains a private operator may see only with consent (SPEC §1.1, seed 004).
+enum ConsentBit : std::uint8_t { kConsentShopping = 1, kConsentGaming = 2, kConsentSocial = 4 };
+
+struct Persons {
+  // Fixed traits.
+  std::vector<std::uint16_t> region;
+  std::vector<std::uint8_t> education;   // 0..3
+  std::vector<std::uint8_t> age_band;    // 0..4
+  std::vector<std::uint8_t> stable_job;  // 0/1
+  std::vector<std::uint8_t> parent;      // 0/1
+  std::vector<std::uint8_t> consent;     // ConsentBit mask
+  std::vector<std::uint8_t> has_loan;    // 0/1
+  std::vector<float> income;             // yuan per week
+  std::vector<float> initial_wealth;     // yuan at tick 0
+  // Propensities (per week), drawn once.
+  std::vector<float> miss_prob;          // per instalment due
+  std::vector<float> rate_baby, rate_games, rate_domestic, rate_luxury;
+  std::vector<float> platform_share;     // share of purchases paid on the operator's platform
+  std::vector<float> gaming_hours;       // mean hours per week (0 for non-gamers)
+  std::vector<float> dissent;            // unapproved posts per week (mean)
+  std::vector<float> embarrassing;       // embarrassing-but-true posts per week (mean)
+  // State that changes.
+  std::vector<double> wealth;            // yuan; never below 0
+
+  std::size_t size() const { return region.size(); }
+  std::size_t memory_bytes() const;
+};
+
+// Businesses: a table ready for corporate credit (issue: systems); only a few columns are used yet.
+struct Businesses {
+  std::vector<std::uint16_t> region;
+  std::vector<std::uint8_t> sector;
+  std::vector<float> size;                // employees
+  std::vector<NodeId> legal_representative;
+  std::size_t size_rows() const { return region.size(); }
+};
+
+struct Society {
+  Persons persons;
+  Businesses businesses;
+  std::vector<NodeId> region_start;  // persons of region r are ids [region_start[r], region_start[r+1])
+};
+
+// Region block sizes for n persons from relative weights: floor shares, remainder to the
+// largest fractional parts (ties to the lower region), so sizes sum exactly to n.
+std::vector<NodeId> region_sizes(NodeId n, const std::vector<double>& weights);
+
+Society generate_society(NodeId persons, const SocietySpec& s, const BehaviourSpec& b,
+                         std::uint64_t seed, std::uint64_t replicate);
+
+}  // namespace credsim

@@ -1,0 +1,188 @@
+// The composite score's mechanics: detection into decayed records, five sub-scores, the
+// weighted score, and its privileges. Definitions match docs/MODEL.md §Composite one to one.
+#include "credsim/systems/composite.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "credsim/consequences/privileges.hpp"
+#include "credsim/core/parallel.hpp"
+#include "credsim/core/rng.hpp"
+
+namespace credsim {
+
+int composite_band(double score) {
+  int b = 0;
+  for (int k = 1; k < kCompositeBands; ++k)
+    if (score >= kCompositeBandLower[k]) b = k;
+  return b;
+}
+
+void CompositeRecords::resize(std::size_t n) {
+  for (auto* c : {&on_time, &missed, &defaults, &approved, &games, &purchases, &on_platform, &gaming_hours,
+                  &unapproved, &embarrassing})
+    c->assign(n, 0.0f);
+}
+
+double credit_history_subscore(const CompositeSpec& s, double on_time, double missed, double defaults) {
+  return (s.prior_good + on_time) /
+         (s.prior_good + s.prior_bad + on_time + s.missed_weight * missed + s.default_weight * defaults);
+}
+
+double capacity_subscore(const CompositeSpec& s, double wealth, double income) {
+  wealth = std::max(0.0, wealth);
+  income = std::max(0.0, income);
+  return 0.5 * wealth / (wealth + s.wealth_ref) + 0.5 * income / (income + s.income_ref);
+}
+
+double identity_subscore(const CompositeSpec& s, int education, bool stable_job, int age_band) {
+  const double total = s.identity_education + s.identity_job + s.identity_age;
+  const double v = s.identity_education * education / (kEducationLevels - 1) +
+                   s.identity_job * (stable_job ? 1.0 : 0.0) + s.identity_age * s.age_factor[age_band];
+  return total > 0 ? v / total : 0.0;
+}
+
+double behaviour_subscore(const CompositeSpec& s, const BehaviourRates& r) {
+  double x = s.behaviour_bias;
+  if (s.use_purchases) x += s.beta_approved * r.approved - s.beta_games * r.games;
+  if (s.use_platform) x += s.beta_platform * (r.platform_share - 0.5);
+  if (s.use_gaming) x -= s.beta_gaming * r.gaming_hours;
+  if (s.use_posts) x -= s.beta_unapproved * r.unapproved + s.beta_embarrassing * r.embarrassing;
+  return 1.0 / (1.0 + std::exp(-x));
+}
+
+double relationships_subscore(const CompositeSpec& s, const RelationshipInputs& r) {
+  const double wsum = s.rel_friends_mean + s.rel_friends_below + s.rel_friends_posts;
+  if (r.friends == 0 || wsum <= 0) return s.rel_no_friends;
+  double v = 0;
+  v += s.rel_friends_mean * (r.mean_friend_score - kCompositeMin) / (kCompositeMax - kCompositeMin);
+  v += s.rel_friends_below * (1.0 - r.share_below);
+  v += s.rel_friends_posts * (1.0 - std::min(1.0, r.mean_friend_unapproved / s.rel_posts_cap));
+  return v / wsum;
+}
+
+std::uint16_t composite_score(const CompositeSpec& s, const Subscores& x) {
+  const auto& w = s.weights;
+  const double wsum = w[0] + w[1] + w[2] + w[3] + w[4];
+  const double v = (w[0] * x.credit + w[1] * x.capacity + w[2] * x.identity + w[3] * x.behaviour +
+                    w[4] * x.relationships) / wsum;
+  const double score = kCompositeMin + (kCompositeMax - kCompositeMin) * std::clamp(v, 0.0, 1.0);
+  return static_cast<std::uint16_t>(std::lround(score));
+}
+
+Composite::Composite(const CompositeSpec& spec, std::size_t n)
+    : spec_(spec), decay_(std::pow(0.5, 1.0 / spec.record_half_life)) {
+  rec_.resize(n);
+  score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
+  next_score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
+  privileges_.assign(n, 0);
+}
+
+std::size_t Composite::memory_bytes() const {
+  return score_.size() * (10 * sizeof(float) + 2 * sizeof(std::uint16_t) + sizeof(std::uint8_t));
+}
+
+void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
+                       Tick tick) {
+  const float lam = static_cast<float>(decay_);
+  const bool exchange = spec_.data_exchange;
+  // Each system has its own detection stream slot so two systems do not share detection luck.
+  const Stream stream = named_stream(Stream::kDetection, spec_.name);
+  parallel_for(p.size(), [&](std::size_t i) {
+    Rng det(seed, replicate, tick, i, stream);
+    // The operator's own credit line: always seen.
+    rec_.on_time[i] = lam * rec_.on_time[i] + (ev.repayment[i] == Repayment::kOnTime);
+    rec_.missed[i] = lam * rec_.missed[i] + (ev.repayment[i] == Repayment::kMissed);
+    rec_.defaults[i] = lam * rec_.defaults[i] + (ev.repayment[i] == Repayment::kDefault);
+    // Shopping: platform payments are the operator's own data; others seen with a probability.
+    float approved = 0, games = 0, seen = 0, on_platform = 0;
+    if (exchange || (p.consent[i] & kConsentShopping)) {
+      const std::uint32_t total = ev.baby[i] + ev.games[i] + ev.domestic[i] + ev.luxury[i];
+      if (total > 0) {
+        // Which purchases were on the platform is not tracked per category: each category's
+        // purchases are on the platform in proportion (expected values keep the records smooth).
+        const double on = ev.on_platform[i];
+        const double off = total - on;
+        double frac_seen = (on + off * spec_.detect_offplatform_purchase) / total;
+        // One detection draw decides the off-platform purchases seen this week, as a block.
+        if (off > 0 && !det.bernoulli(spec_.detect_offplatform_purchase)) frac_seen = on / total;
+        approved = static_cast<float>((ev.baby[i] + ev.domestic[i]) * frac_seen);
+        games = static_cast<float>(ev.games[i] * frac_seen);
+        seen = static_cast<float>(total * frac_seen);
+        on_platform = static_cast<float>(on);
+      }
+    }
+    rec_.approved[i] = lam * rec_.approved[i] + approved;
+    rec_.games[i] = lam * rec_.games[i] + games;
+    rec_.purchases[i] = lam * rec_.purchases[i] + seen;
+    rec_.on_platform[i] = lam * rec_.on_platform[i] + on_platform;
+    float hours = 0;
+    if ((exchange || (p.consent[i] & kConsentGaming)) && ev.gaming_hours[i] > 0 && det.bernoulli(spec_.detect_gaming))
+      hours = ev.gaming_hours[i];
+    rec_.gaming_hours[i] = lam * rec_.gaming_hours[i] + hours;
+    float unapproved = 0, embarrassing = 0;
+    if (exchange || (p.consent[i] & kConsentSocial)) {
+      for (std::uint32_t k = 0; k < ev.unapproved[i]; ++k) unapproved += det.bernoulli(spec_.detect_posts);
+      for (std::uint32_t k = 0; k < ev.embarrassing[i]; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
+    }
+    rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
+    rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
+  });
+}
+
+BehaviourRates Composite::rates_of(std::size_t i) const {
+  const double k = 1.0 - decay_;
+  BehaviourRates r;
+  r.approved = rec_.approved[i] * k;
+  r.games = rec_.games[i] * k;
+  r.platform_share = rec_.purchases[i] > 0 ? std::min(1.0, double(rec_.on_platform[i]) / rec_.purchases[i]) : 0.5;
+  r.gaming_hours = rec_.gaming_hours[i] * k;
+  r.unapproved = rec_.unapproved[i] * k;
+  r.embarrassing = rec_.embarrassing[i] * k;
+  return r;
+}
+
+RelationshipInputs Composite::relationship_inputs_of(std::size_t i, const Exchange& ex) const {
+  RelationshipInputs in;
+  const auto friends = ex.graph().neighbours(static_cast<NodeId>(i));
+  if (friends.empty()) return in;
+  const auto scores = ex.neighbour_view(score_);
+  const auto unapproved = ex.neighbour_view(rec_.unapproved);
+  double sum = 0, below = 0, posts = 0;
+  for (NodeId f : friends) {
+    sum += scores[f];
+    below += scores[f] < spec_.rel_below_threshold;
+    posts += unapproved[f];
+  }
+  const double d = static_cast<double>(friends.size());
+  in.friends = static_cast<std::uint32_t>(friends.size());
+  in.mean_friend_score = sum / d;
+  in.share_below = below / d;
+  in.mean_friend_unapproved = posts * (1.0 - decay_) / d;
+  return in;
+}
+
+Subscores Composite::subscores_of(const Persons& p, std::size_t i, const Exchange& ex) const {
+  Subscores x;
+  x.credit = credit_history_subscore(spec_, rec_.on_time[i], rec_.missed[i], rec_.defaults[i]);
+  x.capacity = capacity_subscore(spec_, p.wealth[i], p.income[i]);
+  x.identity = identity_subscore(spec_, p.education[i], p.stable_job[i], p.age_band[i]);
+  x.behaviour = behaviour_subscore(spec_, rates_of(i));
+  // Skip the neighbour pass entirely when the dimension has no weight.
+  x.relationships = spec_.weights[4] > 0 ? relationships_subscore(spec_, relationship_inputs_of(i, ex))
+                                         : spec_.rel_no_friends;
+  return x;
+}
+
+void Composite::score(const Persons& p, const Exchange& ex) {
+  // Jacobi update: everyone's relationships read friends' scores from before this update,
+  // so the result does not depend on the order persons are processed in.
+  parallel_for(p.size(), [&](std::size_t i) { next_score_[i] = composite_score(spec_, subscores_of(p, i, ex)); });
+  score_.swap(next_score_);
+}
+
+void Composite::update_privileges() {
+  parallel_for(score_.size(), [&](std::size_t i) { privileges_[i] = privileges_for(spec_.privileges, score_[i]); });
+}
+
+}  // namespace credsim

@@ -1,0 +1,89 @@
+// Composite score in the manner of Sesame/Zhima Credit (SPEC §1.1, §1.10): five dimension
+// sub-scores in [0,1], weighted into 350–950, recomputed monthly, with named bands.
+// The sub-score functions are pure so that hand-computed cases can test them exactly.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "credsim/behave/behaviour.hpp"
+#include "credsim/run/exchange.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "credsim/society/society.hpp"
+
+namespace credsim {
+
+inline constexpr double kCompositeMin = 350, kCompositeMax = 950;
+inline constexpr int kCompositeBands = 5;
+inline constexpr std::array<std::string_view, kCompositeBands> kCompositeBandNames{
+    "poor", "medium", "good", "very_good", "excellent"};
+// Band b covers [kCompositeBandLower[b], next lower bound); excellent runs to 950 inclusive.
+inline constexpr std::array<double, kCompositeBands> kCompositeBandLower{350, 550, 600, 650, 700};
+
+int composite_band(double score);
+
+// What the operator has seen of one person: exponentially decayed counts (half-life in ticks).
+struct CompositeRecords {
+  std::vector<float> on_time, missed, defaults;         // instalments
+  std::vector<float> approved, games;                   // purchases: baby + domestic; video games
+  std::vector<float> purchases, on_platform;            // all seen purchases; of which on platform
+  std::vector<float> gaming_hours, unapproved, embarrassing;
+  void resize(std::size_t n);
+};
+
+// Per-week rates recovered from decayed counts: count × (1 − λ) is the steady-state weekly rate.
+struct BehaviourRates {
+  double approved = 0, games = 0, platform_share = 0.5, gaming_hours = 0, unapproved = 0, embarrassing = 0;
+};
+
+struct RelationshipInputs {
+  std::uint32_t friends = 0;
+  double mean_friend_score = 0;      // mean of friends' current scores
+  double share_below = 0;            // share of friends below rel_below_threshold
+  double mean_friend_unapproved = 0; // friends' recorded unapproved posts per week, mean
+};
+
+struct Subscores {
+  double credit = 0, capacity = 0, identity = 0, behaviour = 0, relationships = 0;
+};
+
+double credit_history_subscore(const CompositeSpec& s, double on_time, double missed, double defaults);
+double capacity_subscore(const CompositeSpec& s, double wealth, double income);
+double identity_subscore(const CompositeSpec& s, int education, bool stable_job, int age_band);
+double behaviour_subscore(const CompositeSpec& s, const BehaviourRates& r);
+double relationships_subscore(const CompositeSpec& s, const RelationshipInputs& r);
+// 350 + 600 · Σ w_d x_d / Σ w_d, rounded to the nearest integer (scores are shown as integers).
+std::uint16_t composite_score(const CompositeSpec& s, const Subscores& x);
+
+// One composite-score system instance: its records, scores and privileges.
+class Composite {
+ public:
+  Composite(const CompositeSpec& spec, std::size_t persons);
+  const CompositeSpec& spec() const { return spec_; }
+  // record stage: what reaches the operator this tick (detection, consent, data exchange).
+  void record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate, Tick tick);
+  // score stage: recompute every recompute_every ticks (and at tick 0); neighbours via the exchange.
+  bool is_recompute_tick(Tick tick) const { return tick == 0 || tick % spec_.recompute_every == 0; }
+  void score(const Persons& p, const Exchange& ex);
+  // consequences stage: privilege mask from the current score.
+  void update_privileges();
+
+  BehaviourRates rates_of(std::size_t i) const;
+  RelationshipInputs relationship_inputs_of(std::size_t i, const Exchange& ex) const;
+  Subscores subscores_of(const Persons& p, std::size_t i, const Exchange& ex) const;
+
+  const std::vector<std::uint16_t>& scores() const { return score_; }
+  const std::vector<std::uint8_t>& privileges() const { return privileges_; }
+  const CompositeRecords& records() const { return rec_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  CompositeSpec spec_;
+  double decay_;  // λ = 0.5^(1/half_life)
+  CompositeRecords rec_;
+  std::vector<std::uint16_t> score_, next_score_;
+  std::vector<std::uint8_t> privileges_;
+};
+
+}  // namespace credsim
