@@ -112,8 +112,12 @@ std::string describe(const toml::node& n) {
       return "string " + escape_string(*n.value<std::string>());
     case toml::node_type::integer:
       return "integer " + std::to_string(*n.value<std::int64_t>());
-    case toml::node_type::floating_point:
-      return "float " + format_double(*n.value<double>());
+    case toml::node_type::floating_point: {
+      // "4.0", not "4": the user wrote a float, and that is often the very mistake.
+      std::string f = format_double(*n.value<double>());
+      if (f.find_first_of(".eEn") == std::string::npos) f += ".0";
+      return "float " + f;
+    }
     case toml::node_type::boolean:
       return std::string("boolean ") + (*n.value<bool>() ? "true" : "false");
     case toml::node_type::array:
@@ -290,7 +294,8 @@ void Document::apply_override(std::string_view assignment, int index) {
                        "value '" + value_text + "' is not valid TOML (" +
                            std::string(e.description()) + ")",
                        value_expected,
-                       "quote text in the shell, e.g. --set '" + key_text + "=\"my text\"'");
+                       "write a valid TOML value; text other than a single word needs TOML "
+                       "quotes inside shell quotes, e.g. --set '" + key_text + "=\"my text\"'");
     }
     snippet = toml::parse(key_text + " = \"" + value_text + "\"", std::string(source));
   }
@@ -788,8 +793,9 @@ void Reader::finish_table(const toml::table& table, const Path& path) const {
     const std::string guess = closest_match(k.str(), valid);
     const std::string where = path.empty() ? "the top level" : "[" + join_path(path) + "]";
     const std::string expected =
-        sorted.empty() ? "no keys in " + where : "one of the keys of " + where + ": " +
-                                                     list_names(sorted);
+        sorted.empty() ? "no keys in " + where
+        : path.empty() ? "one of the top-level keys: " + list_names(sorted)
+                       : "one of the keys of " + where + ": " + list_names(sorted);
     const std::string fix =
         guess.empty() ? "remove it, or correct its spelling to one of the valid keys"
                       : "rename it to '" + guess + "'";
