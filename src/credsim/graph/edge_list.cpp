@@ -89,6 +89,7 @@ class Parser {
   [[noreturn]] void fail(FieldStatus st, const char* b, const char* field, const char* e) const {
     const char* fe = field;
     while (fe != e && !is_sep(*fe)) ++fe;
+    if (fe == field && fe != e) ++fe;  // a field that is just a separator, e.g. ",,"
     std::string text(field, std::min<std::size_t>(static_cast<std::size_t>(fe - field), 40));
     std::string problem;
     switch (st) {

@@ -36,16 +36,24 @@ Rng node_rng(std::uint64_t seed, std::uint64_t replicate, NodeId u) {
 }
 
 // Emits every v in [lo, hi) independently with probability p, by geometric skipping: O(hits)
-// draws instead of O(hi - lo).
+// draws instead of O(hi - lo). 1 / log(1 - p) is computed once per range rather than per draw
+// (Rng::geometric_skip recomputes it), which halves the logarithms on the hot path.
 template <class Emit>
 void bernoulli_range(Rng& rng, NodeId u, std::uint64_t lo, std::uint64_t hi, double p,
                      Emit& emit) {
   if (p <= 0.0 || lo >= hi) return;
+  if (p >= 1.0) {
+    for (std::uint64_t v = lo; v < hi; ++v) emit(u, static_cast<NodeId>(v));
+    return;
+  }
+  const double inv_log_q = 1.0 / std::log1p(-p);
+  const auto span = static_cast<double>(hi - lo);
   std::uint64_t next = lo;  // first candidate not yet decided
   for (;;) {
-    const std::uint64_t skip = rng.geometric_skip(p);
-    if (skip >= hi - next) return;  // also guards the ~0 "never" value from overflowing
-    next += skip;
+    const double skip = std::floor(std::log(rng.uniform_pos()) * inv_log_q);
+    // Compared as a double first so a huge skip (tiny p) never overflows the integer.
+    if (!(skip < span) || static_cast<std::uint64_t>(skip) >= hi - next) return;
+    next += static_cast<std::uint64_t>(skip);
     emit(u, static_cast<NodeId>(next));
     ++next;
   }
@@ -146,7 +154,6 @@ Csr stochastic_block(std::span<const NodeId> block_sizes, double p_in, double p_
                      "a total below 2^32 - 1", "use fewer or smaller blocks");
   }
   const auto n = static_cast<NodeId>(start.back());
-  const std::size_t nblocks = block_sizes.size();
   return build_csr_two_pass(n, n, [&](std::uint64_t u64, auto&& emit) {
     const auto u = static_cast<NodeId>(u64);
     // Blocks are contiguous id ranges, so u's block is found by binary search on the starts.
@@ -154,9 +161,9 @@ Csr stochastic_block(std::span<const NodeId> block_sizes, double p_in, double p_
         std::upper_bound(start.begin(), start.end(), u64) - start.begin() - 1);
     Rng rng = node_rng(seed, replicate, u);
     bernoulli_range(rng, u, u64 + 1, start[a + 1], p_in, emit);
-    for (std::size_t b = a + 1; b < nblocks; ++b) {
-      bernoulli_range(rng, u, start[b], start[b + 1], p_out, emit);
-    }
+    // Every later block shares p_out and the blocks are contiguous, so all of u's
+    // cross-block candidates form one range: two skip loops per node, not one per block.
+    bernoulli_range(rng, u, start[a + 1], n, p_out, emit);
   });
 }
 

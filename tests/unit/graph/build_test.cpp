@@ -61,6 +61,7 @@ TEST(BuildCsr, EmptyAndEdgeless) {
 }
 
 TEST(BuildCsrDeath, EndpointOutOfRangeAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // OpenMP threads exist: re-exec, not fork
   EXPECT_DEATH(build_csr(2, {{0, 2}}), "endpoint");
 }
 

@@ -152,6 +152,7 @@ TEST(EdgeList, MalformedIdsNameFileLineAndExpectation) {
   expect_error(write_text(dir, "one.txt", "1 2\n\n7\n"), 3, "only one node id");
   expect_error(write_text(dir, "word.txt", "1 2\n2 3\nfoo bar\n"), 3, "'foo'");
   expect_error(write_text(dir, "plus.txt", "+1 2\n"), 1, "not an unsigned integer");
+  expect_error(write_text(dir, "commas.txt", "1,2\n,,3\n"), 2, "node id ','");
 }
 
 TEST(EdgeList, BinaryGarbageIsAnErrorNotACrash) {
