@@ -69,6 +69,9 @@ bool Simulation::is_measure_tick(Tick t) const {
 }
 
 void Simulation::initialise(io::MetricsCsv* metrics) {
+  timed(Stage::kRecord, [&] {
+    for (auto& s : systems_) s->initialise_history(society_.persons, scenario_.behaviour);
+  });
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->score(society_.persons, exchange_);
   });

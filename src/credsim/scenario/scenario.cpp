@@ -159,6 +159,7 @@ CompositeSpec read_composite(const Reader& r, const std::string& name) {
   c.recompute_every = static_cast<Tick>(r.get_int("recompute_every", c.recompute_every, 1, 520));
   c.record_half_life = r.get_double("record_half_life", c.record_half_life, 0.1, 1e6);
   c.data_exchange = r.get_bool("data_exchange", c.data_exchange);
+  c.expected_history = r.get_choice("initial_history", "expected", {"expected", "empty"}) == "expected";
   {
     const Reader w = r.section("weights");
     const char* keys[] = {"credit_history", "fulfilment_capacity", "identity", "behaviour", "relationships"};

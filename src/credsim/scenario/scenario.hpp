@@ -87,16 +87,17 @@ struct CompositeSpec {
   // Dimension weights: credit history, fulfilment capacity, identity, behaviour, relationships.
   std::array<double, 5> weights{35, 25, 15, 20, 5};
   double record_half_life = 26;  // ticks: older records weigh less
+  bool expected_history = true;  // records start at each person's expected steady state
   // Credit history: (prior_good + on_time) / (prior_good + prior_bad + on_time + w_m·missed + w_d·defaults)
-  double prior_good = 2, prior_bad = 2, missed_weight = 4, default_weight = 20;
+  double prior_good = 1, prior_bad = 3, missed_weight = 4, default_weight = 20;
   // Capacity: half W/(W+wealth_ref), half Y/(Y+income_ref).
-  double wealth_ref = 60000, income_ref = 1000;
+  double wealth_ref = 100000, income_ref = 1500;
   // Identity: education, stable job, age factor; weights sum to 1.
   double identity_education = 0.5, identity_job = 0.3, identity_age = 0.2;
   std::array<double, kAgeBands> age_factor{0.5, 0.8, 1.0, 1.0, 0.7};
   // Behaviour: logistic of a linear index of recent per-week rates (switchable inputs).
   bool use_purchases = true, use_platform = true, use_gaming = true, use_posts = true;
-  double behaviour_bias = 0.0;
+  double behaviour_bias = -2.0;
   double beta_approved = 0.8;      // per approved purchase (baby goods, domestic brands) per week
   double beta_games = 4.0;         // per video-game purchase per week
   double beta_platform = 2.0;      // × (platform share − 0.5)

@@ -130,6 +130,34 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
   });
 }
 
+void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
+  if (!spec_.expected_history) return;
+  const double scale = 1.0 / (1.0 - decay_);  // steady state of x ← λx + r is r / (1 − λ)
+  const bool exchange = spec_.data_exchange;
+  parallel_for(p.size(), [&](std::size_t i) {
+    const double due = p.has_loan[i] ? 1.0 / b.repayment_period : 0.0;
+    const double m = p.miss_prob[i];
+    rec_.on_time[i] = static_cast<float>(scale * due * (1 - m));
+    rec_.missed[i] = static_cast<float>(scale * due * m * (1 - b.default_given_miss));
+    rec_.defaults[i] = static_cast<float>(scale * due * m * b.default_given_miss);
+    if (exchange || (p.consent[i] & kConsentShopping)) {
+      const double ps = p.platform_share[i];
+      const double seen = ps + (1 - ps) * spec_.detect_offplatform_purchase;
+      const double total = p.rate_baby[i] + p.rate_games[i] + p.rate_domestic[i] + p.rate_luxury[i];
+      rec_.approved[i] = static_cast<float>(scale * (p.rate_baby[i] + p.rate_domestic[i]) * seen);
+      rec_.games[i] = static_cast<float>(scale * p.rate_games[i] * seen);
+      rec_.purchases[i] = static_cast<float>(scale * total * seen);
+      rec_.on_platform[i] = static_cast<float>(scale * total * ps);
+    }
+    if (exchange || (p.consent[i] & kConsentGaming))
+      rec_.gaming_hours[i] = static_cast<float>(scale * p.gaming_hours[i] * spec_.detect_gaming);
+    if (exchange || (p.consent[i] & kConsentSocial)) {
+      rec_.unapproved[i] = static_cast<float>(scale * p.dissent[i] * spec_.detect_posts);
+      rec_.embarrassing[i] = static_cast<float>(scale * p.embarrassing[i] * spec_.detect_posts);
+    }
+  });
+}
+
 BehaviourRates Composite::rates_of(std::size_t i) const {
   const double k = 1.0 - decay_;
   BehaviourRates r;
@@ -162,19 +190,26 @@ RelationshipInputs Composite::relationship_inputs_of(std::size_t i, const Exchan
   return in;
 }
 
-Subscores Composite::subscores_of(const Persons& p, std::size_t i, const Exchange& ex) const {
+Subscores Composite::subscores_of(const Persons& p, std::size_t i, const Exchange& ex, bool with_network) const {
   Subscores x;
   x.credit = credit_history_subscore(spec_, rec_.on_time[i], rec_.missed[i], rec_.defaults[i]);
   x.capacity = capacity_subscore(spec_, p.wealth[i], p.income[i]);
   x.identity = identity_subscore(spec_, p.education[i], p.stable_job[i], p.age_band[i]);
   x.behaviour = behaviour_subscore(spec_, rates_of(i));
   // Skip the neighbour pass entirely when the dimension has no weight.
-  x.relationships = spec_.weights[4] > 0 ? relationships_subscore(spec_, relationship_inputs_of(i, ex))
+  x.relationships = with_network && spec_.weights[4] > 0 ? relationships_subscore(spec_, relationship_inputs_of(i, ex))
                                          : spec_.rel_no_friends;
   return x;
 }
 
 void Composite::score(const Persons& p, const Exchange& ex) {
+  if (!scored_) {
+    scored_ = true;
+    parallel_for(p.size(), [&](std::size_t i) {
+      Subscores x = subscores_of(p, i, ex, /*with_network=*/false);
+      score_[i] = composite_score(spec_, x);
+    });
+  }
   // Jacobi update: everyone's relationships read friends' scores from before this update,
   // so the result does not depend on the order persons are processed in.
   parallel_for(p.size(), [&](std::size_t i) { next_score_[i] = composite_score(spec_, subscores_of(p, i, ex)); });

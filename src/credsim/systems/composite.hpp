@@ -61,9 +61,15 @@ class Composite {
  public:
   Composite(const CompositeSpec& spec, std::size_t persons);
   const CompositeSpec& spec() const { return spec_; }
+  // Before tick 0: the operator's records as the expected steady state of each person's own
+  // propensities (a history as long as the records' memory), so tick 0 is not an empty-file
+  // artefact. With initial_history = "empty" the records start at zero instead.
+  void initialise_history(const Persons& p, const BehaviourSpec& b);
   // record stage: what reaches the operator this tick (detection, consent, data exchange).
   void record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate, Tick tick);
   // score stage: recompute every recompute_every ticks (and at tick 0); neighbours via the exchange.
+  // The very first call first scores everyone with the relationships dimension at its
+  // no-friends value, so that friends' scores at tick 0 are real scores, not a placeholder.
   bool is_recompute_tick(Tick tick) const { return tick == 0 || tick % spec_.recompute_every == 0; }
   void score(const Persons& p, const Exchange& ex);
   // consequences stage: privilege mask from the current score.
@@ -71,7 +77,7 @@ class Composite {
 
   BehaviourRates rates_of(std::size_t i) const;
   RelationshipInputs relationship_inputs_of(std::size_t i, const Exchange& ex) const;
-  Subscores subscores_of(const Persons& p, std::size_t i, const Exchange& ex) const;
+  Subscores subscores_of(const Persons& p, std::size_t i, const Exchange& ex, bool with_network = true) const;
 
   const std::vector<std::uint16_t>& scores() const { return score_; }
   const std::vector<std::uint8_t>& privileges() const { return privileges_; }
@@ -84,6 +90,7 @@ class Composite {
   CompositeRecords rec_;
   std::vector<std::uint16_t> score_, next_score_;
   std::vector<std::uint8_t> privileges_;
+  bool scored_ = false;
 };
 
 }  // namespace credsim

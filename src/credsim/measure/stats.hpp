@@ -1,0 +1,56 @@
+// Statistics kernels for the measures (means, quantiles, histograms, inequality, deciles, rank
+// correlation) over up to 1e8 values: O(n) or O(n log n), OpenMP-parallel, and byte-identical
+// for any thread count (SPEC §6), so a run's reported measures never depend on the machine.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace credsim::measure {
+
+// Common preconditions: no NaN among the values (asserted where cheap, undefined otherwise).
+
+// Arithmetic mean, refined by a second pass over the residuals; NaN when empty.
+double mean(std::span<const double> x);
+
+// Population standard deviation (divides by n), corrected two-pass for accuracy; NaN when empty,
+// 0 for one value.
+double stdev(std::span<const double> x);
+
+// Quantiles by linear interpolation between order statistics (numpy's default "linear",
+// Hyndman–Fan type 7): h = (n−1)p, q = x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]) on the sorted values.
+// One result per entry of probs (each in [0, 1], asserted). All NaN when x is empty.
+// A −0.0 among the values is read as +0.0, so the result never depends on how ties were sorted.
+std::vector<double> quantiles(std::span<const double> x, std::span<const double> probs);
+
+// Counts in `bins` fixed bins of width w = (hi−lo)/bins: bin i = [lo + i·w, lo + (i+1)·w), the
+// last bin closed at hi. Values below lo count in bin 0 and values above hi in the last bin
+// (scores are clamped to their range anyway, so this only absorbs rounding at the edges).
+// Requires bins > 0 and lo < hi (asserted).
+std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, double hi,
+                                     std::size_t bins);
+
+// Gini coefficient of non-negative values (negative input asserted):
+// G = Σ_i Σ_j |x_i − x_j| / (2 n² mean), computed from the sorted values in O(n log n).
+// 0 when n == 0 or the sum is 0.
+double gini(std::span<const double> x);
+
+// Decile 0..9 of each element when ranked ascending by key, ties broken by index (stable):
+// decile = ⌊10·rank/n⌋ with rank 0-based.
+std::vector<std::uint8_t> deciles(std::span<const double> key);
+
+// Of all elements with flag != 0, the share lying in each decile: 10 values summing to 1, or all
+// 0 when none is flagged. decile[i] must be < 10 (asserted); the spans must have equal size.
+std::vector<double> share_by_decile(std::span<const std::uint8_t> decile,
+                                    std::span<const std::uint8_t> flag);
+
+// Within each decile, the share of its elements with flag != 0 (0 for an empty decile).
+std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
+                                   std::span<const std::uint8_t> flag);
+
+// Spearman rank correlation: Pearson correlation of the ranks, tied values given their average
+// rank. NaN when n < 2 or either side is constant (the correlation is undefined there).
+double spearman(std::span<const double> a, std::span<const double> b);
+
+}  // namespace credsim::measure

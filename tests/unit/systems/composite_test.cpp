@@ -1,0 +1,200 @@
+// The composite score on hand-computed cases: four persons with known records and friends,
+// whose sub-scores, scores, bands and privileges are worked out by hand below.
+#include "credsim/systems/composite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "credsim/consequences/privileges.hpp"
+#include "credsim/graph/build.hpp"
+
+namespace credsim {
+namespace {
+
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// Spec with every detection certain and a one-tick half-life (λ = 0.5), empty initial
+// history: after one record() call each counter equals that tick's count, and each per-week
+// rate is count × (1 − λ) = count / 2.
+CompositeSpec hand_spec() {
+  CompositeSpec s;
+  s.name = "hand";
+  s.record_half_life = 1;
+  s.expected_history = false;
+  s.detect_offplatform_purchase = 1;
+  s.detect_gaming = 1;
+  s.detect_posts = 1;
+  // Defaults used below: weights 35/25/15/20/5; prior_good 1, prior_bad 3, missed 4, default 20;
+  // wealth_ref 100000, income_ref 1500; identity 0.5/0.3/0.2 with age factors .5 .8 1 1 .7;
+  // behaviour bias -2, betas 0.8 (approved), 4 (games), 2 (platform), 0.15 (gaming hours),
+  // 8 (unapproved), 8 (embarrassing); relationships = mean of friends' scores only.
+  return s;
+}
+
+struct Fixture {
+  Persons p;
+  TickEvents ev;
+  graph::Csr g;
+  Fixture() {
+    const int n = 4;
+    auto fill = [n](auto& col, std::initializer_list<double> v) {
+      col.resize(n);
+      int k = 0;
+      for (double x : v) col[k++] = static_cast<std::remove_reference_t<decltype(col[0])>>(x);
+    };
+    fill(p.region, {0, 0, 0, 0});
+    fill(p.wealth, {100000, 0, 300000, 100000});
+    fill(p.income, {1500, 0, 500, 1500});
+    fill(p.education, {3, 0, 1, 2});
+    fill(p.stable_job, {1, 0, 0, 1});
+    fill(p.age_band, {2, 0, 1, 4});
+    fill(p.consent, {7, 7, 7, 0});  // person 3 consented to nothing
+    ev.resize(n);
+    ev.repayment = {Repayment::kOnTime, Repayment::kDefault, Repayment::kMissed, Repayment::kOnTime};
+    ev.domestic = {2, 0, 1, 4};
+    ev.games = {0, 2, 0, 0};
+    ev.on_platform = {2, 0, 1, 0};
+    ev.gaming_hours = {0, 10, 0, 0};
+    ev.unapproved = {0, 1, 0, 3};
+    ev.embarrassing = {0, 0, 1, 0};
+    g = graph::build_csr(4, {{0, 1}, {0, 2}, {1, 2}});  // a triangle; person 3 has no friends
+  }
+};
+
+TEST(CompositeHand, SubscoresByHand) {
+  const CompositeSpec s = hand_spec();
+  // Credit: (1 + on_time) / (1 + 3 + on_time + 4·missed + 20·defaults).
+  EXPECT_DOUBLE_EQ(credit_history_subscore(s, 1, 0, 0), 2.0 / 5.0);
+  EXPECT_DOUBLE_EQ(credit_history_subscore(s, 0, 0, 1), 1.0 / 24.0);
+  EXPECT_DOUBLE_EQ(credit_history_subscore(s, 0, 1, 0), 1.0 / 8.0);
+  // Capacity: ½·W/(W+100000) + ½·Y/(Y+1500).
+  EXPECT_DOUBLE_EQ(capacity_subscore(s, 100000, 1500), 0.5);
+  EXPECT_DOUBLE_EQ(capacity_subscore(s, 300000, 500), 0.5 * 0.75 + 0.5 * 0.25);
+  EXPECT_DOUBLE_EQ(capacity_subscore(s, 0, 0), 0.0);
+  // Identity: 0.5·edu/3 + 0.3·job + 0.2·age_factor.
+  EXPECT_DOUBLE_EQ(identity_subscore(s, 3, true, 2), 1.0);
+  EXPECT_DOUBLE_EQ(identity_subscore(s, 0, false, 0), 0.1);
+  EXPECT_NEAR(identity_subscore(s, 1, false, 1), 0.5 / 3 + 0.16, 1e-15);
+  // Behaviour: person 0's rates: approved 1/week, platform share 1 → x = -2 + 0.8 + 1.
+  BehaviourRates r;
+  r.approved = 1;
+  r.platform_share = 1;
+  EXPECT_DOUBLE_EQ(behaviour_subscore(s, r), sigmoid(-0.2));
+  // Switching the platform input off removes its term.
+  CompositeSpec off = s;
+  off.use_platform = false;
+  EXPECT_DOUBLE_EQ(behaviour_subscore(off, r), sigmoid(-1.2));
+  // Relationships: friends' mean score 650 → (650 − 350)/600 = 0.5; no friends → 0.5 default.
+  RelationshipInputs in;
+  in.friends = 2;
+  in.mean_friend_score = 650;
+  EXPECT_DOUBLE_EQ(relationships_subscore(s, in), 0.5);
+  in.friends = 0;
+  CompositeSpec lonely = s;
+  lonely.rel_no_friends = 0.25;
+  EXPECT_DOUBLE_EQ(relationships_subscore(lonely, in), 0.25);
+  // Share-below and friends'-posts inputs, equally weighted with the mean.
+  CompositeSpec all = s;
+  all.rel_friends_below = 1;
+  all.rel_friends_posts = 1;
+  in = {};
+  in.friends = 4;
+  in.mean_friend_score = 590;       // → 0.4
+  in.share_below = 0.25;            // → 0.75
+  in.mean_friend_unapproved = 0.1;  // cap 0.2 → 1 − 0.5 = 0.5
+  EXPECT_DOUBLE_EQ(relationships_subscore(all, in), (0.4 + 0.75 + 0.5) / 3);
+}
+
+TEST(CompositeHand, ScoresBandsAndPrivilegesByHand) {
+  Fixture f;
+  Composite c(hand_spec(), 4);
+  c.record(f.p, f.ev, 1, 0, 1);
+  Exchange ex(f.g);
+  // Behaviour indices (rates = counts/2):
+  //  p0: approved 1, platform 2/2       → x = -2 + 0.8 + 1                     = -0.2
+  //  p1: games 1, platform 0/2, gaming 5h, unapproved 0.5
+  //                                     → x = -2 - 4 - 1 - 0.75 - 4             = -11.75
+  //  p2: approved 0.5, platform 1/1, embarrassing 0.5 → x = -2 + 0.4 + 1 - 4    = -4.6
+  //  p3: consented to nothing: nothing seen, platform share 0.5 → x = -2
+  // Score = 350 + 6·(35·credit + 25·capacity + 15·identity + 20·behaviour + 5·relationships).
+  // First the network-free pre-score (relationships 0.5 for all):
+  //  p0: 350 + 6(35·0.4 + 25·0.5 + 15·1 + 20·σ(-0.2) + 2.5)              = 668.02 → 668
+  //  p1: 350 + 6(35/24 + 0 + 1.5 + 20·σ(-11.75) + 2.5)                     = 382.75 → 383
+  //  p2: 350 + 6(35/8 + 12.5 + 15·0.32667 + 20·σ(-4.6) + 2.5)              = 496.84 → 497
+  //  p3: 350 + 6(14 + 12.5 + 15·0.77333 + 20·σ(-2) + 2.5)                  = 607.90 → 608
+  // Then relationships from friends' pre-scores: p0 (383+497)/2 → (440−350)/600 = 0.15;
+  // p1 (668+497)/2 → 0.3875; p2 (668+383)/2 → 0.2925; p3 no friends → 0.5:
+  //  p0 = 668.02 + 30·(0.15 − 0.5) = 657.52 → 658;  p1 = 382.75 − 3.375 = 379.38 → 379
+  //  p2 = 496.84 − 6.225 = 490.62 → 491;            p3 = 607.90 → 608
+  c.score(f.p, ex);
+  EXPECT_EQ(c.scores(), (std::vector<std::uint16_t>{658, 379, 491, 608}));
+  EXPECT_EQ(composite_band(658), 3);  // very good
+  EXPECT_EQ(composite_band(379), 0);  // poor
+  EXPECT_EQ(composite_band(491), 0);
+  EXPECT_EQ(composite_band(608), 2);  // good
+  c.update_privileges();
+  // 658 ≥ 600 and ≥ 650; 608 ≥ 600 only.
+  EXPECT_EQ(c.privileges(), (std::vector<std::uint8_t>{0b0011, 0, 0, 0b0001}));
+  // A second recomputation reads the tick-0 scores of friends (Jacobi):
+  //  p0: (379+491)/2 = 435 → 0.141667: 657.27 → 657; p1: (658+491)/2 → 378.98 → 379;
+  //  p2: (658+379)/2 → 490.27 → 490; p3 unchanged 608.
+  c.score(f.p, ex);
+  EXPECT_EQ(c.scores(), (std::vector<std::uint16_t>{657, 379, 490, 608}));
+}
+
+TEST(CompositeHand, BandBoundaries) {
+  EXPECT_EQ(composite_band(350), 0);
+  EXPECT_EQ(composite_band(549), 0);
+  EXPECT_EQ(composite_band(550), 1);
+  EXPECT_EQ(composite_band(599), 1);
+  EXPECT_EQ(composite_band(600), 2);
+  EXPECT_EQ(composite_band(650), 3);
+  EXPECT_EQ(composite_band(699), 3);
+  EXPECT_EQ(composite_band(700), 4);
+  EXPECT_EQ(composite_band(950), 4);
+}
+
+TEST(CompositeHand, ScoreStaysInRangeAndIsMonotoneInEachSubscore) {
+  const CompositeSpec s = hand_spec();
+  EXPECT_EQ(composite_score(s, {0, 0, 0, 0, 0}), 350);
+  EXPECT_EQ(composite_score(s, {1, 1, 1, 1, 1}), 950);
+  for (int d = 0; d < 5; ++d) {
+    Subscores lo{0.3, 0.3, 0.3, 0.3, 0.3}, hi = lo;
+    double* fields[] = {&hi.credit, &hi.capacity, &hi.identity, &hi.behaviour, &hi.relationships};
+    *fields[d] = 0.9;
+    EXPECT_GT(composite_score(s, hi), composite_score(s, lo)) << "dimension " << d;
+  }
+}
+
+TEST(CompositeHand, NoConsentMeansNothingSeenUnlessDataExchange) {
+  Fixture f;
+  Composite c(hand_spec(), 4);
+  c.record(f.p, f.ev, 1, 0, 1);
+  EXPECT_EQ(c.records().unapproved[3], 0.0f);
+  EXPECT_EQ(c.records().purchases[3], 0.0f);
+  EXPECT_EQ(c.records().on_time[3], 1.0f);  // the operator's own credit line is always seen
+  CompositeSpec ex_spec = hand_spec();
+  ex_spec.data_exchange = true;  // a government data-exchange agreement opens every domain
+  Composite e(ex_spec, 4);
+  e.record(f.p, f.ev, 1, 0, 1);
+  EXPECT_EQ(e.records().unapproved[3], 3.0f);
+  EXPECT_EQ(e.records().purchases[3], 4.0f);
+}
+
+TEST(Privileges, ThresholdsAndWeeklyValue) {
+  PrivilegeSpec s;
+  EXPECT_EQ(privileges_for(s, 599), 0);
+  EXPECT_EQ(privileges_for(s, 600), 0b0001);
+  EXPECT_EQ(privileges_for(s, 650), 0b0011);
+  EXPECT_EQ(privileges_for(s, 700), 0b0111);
+  EXPECT_EQ(privileges_for(s, 750), 0b1111);
+  EXPECT_EQ(privileges_for(s, 950), 0b1111);
+  // 5600 × 0.002 + 4 = 15.2; + 6 = 21.2; + 5 = 26.2; + 10 = 36.2 yuan per week.
+  EXPECT_DOUBLE_EQ(privilege_weekly_value(s, 0), 0.0);
+  EXPECT_DOUBLE_EQ(privilege_weekly_value(s, 0b0001), 15.2);
+  EXPECT_DOUBLE_EQ(privilege_weekly_value(s, 0b1111), 36.2);
+}
+
+}  // namespace
+}  // namespace credsim
