@@ -1,0 +1,146 @@
+// Whole runs: determinism across thread counts, the files a run leaves, and what it refuses.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "credsim/core/error.hpp"
+#include "credsim/run/runner.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "test_support.hpp"
+
+namespace credsim {
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const char* kSmall = R"(
+[run]
+seed = 11
+ticks = 9
+[society]
+persons = 3000
+regions = 3
+[graph]
+model = "stochastic_block"
+mean_degree = 8
+[systems.sesame]
+type = "composite"
+[systems.sesame.weights]
+relationships = 15
+[systems.sesame.relationships]
+friends_below = 1.0
+friends_posts = 1.0
+)";
+
+std::string run_to(const std::filesystem::path& dir, int threads, const std::vector<std::string>& overrides) {
+  const Scenario sc = load_scenario_string(kSmall, "small.toml", overrides);
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.threads = threads;
+  run_scenario(sc, opt);
+  return slurp(dir / "metrics.csv");
+}
+
+class Determinism : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Determinism, SameBytesForOneAndTwoThreads) {
+  test::TempDir tmp("det");
+  const std::vector<std::string> ov{"graph.model=" + GetParam()};
+  const int before = omp_get_max_threads();
+  const std::string one = run_to(tmp.path() / "t1", 1, ov);
+  const std::string two = run_to(tmp.path() / "t2", 2, ov);
+  omp_set_num_threads(before);
+  ASSERT_GT(one.size(), 1000u);
+  EXPECT_TRUE(one == two) << "metrics.csv differs between 1 and 2 threads for " << GetParam();
+  // And the same again: no hidden state carried between runs in one process.
+  EXPECT_EQ(one, run_to(tmp.path() / "t1b", 1, ov));
+}
+
+INSTANTIATE_TEST_SUITE_P(Graphs, Determinism,
+                         ::testing::Values("stochastic_block", "erdos_renyi", "watts_strogatz", "barabasi_albert"));
+
+TEST(Run, SeedChangesResultsAndReplicateToo) {
+  test::TempDir tmp("seed");
+  const std::string a = run_to(tmp.path() / "a", 2, {});
+  const std::string b = run_to(tmp.path() / "b", 2, {"run.seed=12"});
+  const std::string c = run_to(tmp.path() / "c", 2, {"run.replicate=1"});
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Run, TidyMetricsAndCompleteManifest) {
+  test::TempDir tmp("files");
+  const std::string csv = run_to(tmp.path() / "r", 2, {});
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "tick,system,metric,key,value");
+  std::map<std::string, int> per_tick;
+  while (std::getline(in, line)) {
+    ASSERT_EQ(std::count(line.begin(), line.end(), ','), 4) << line;
+    per_tick[line.substr(0, line.find(','))]++;
+  }
+  EXPECT_EQ(per_tick.size(), 10u);  // ticks 0..9, measure_every = 1
+  for (const auto& [t, rows] : per_tick) EXPECT_EQ(rows, per_tick["0"]) << "tick " << t;
+  // Nothing left under a temporary name.
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path() / "r"))
+    EXPECT_EQ(e.path().extension(), e.path().extension() == ".partial" ? ".none" : e.path().extension());
+  const auto m = nlohmann::json::parse(slurp(tmp.path() / "r" / "manifest.json"));
+  for (const char* k : {"credsim_version", "git_commit", "seed", "threads", "wall_seconds", "peak_rss_bytes",
+                        "person_ticks_per_second", "scenario", "stage_seconds"})
+    EXPECT_TRUE(m.contains(k)) << k;
+  EXPECT_EQ(m["seed"], 11);
+  EXPECT_EQ(m["threads"], 2);
+  // The resolved scenario has the defaults filled in, e.g. the composite's weights.
+  EXPECT_EQ(m["scenario"]["systems"]["sesame"]["weights"]["credit_history"], 35.0);
+  EXPECT_EQ(m["scenario"]["systems"]["sesame"]["weights"]["relationships"], 15.0);
+  EXPECT_GT(m["person_ticks_per_second"].get<double>(), 0.0);
+}
+
+TEST(Run, RefusesToOverwriteAFinishedRun) {
+  test::TempDir tmp("over");
+  run_to(tmp.path() / "r", 1, {});
+  EXPECT_THROW(run_to(tmp.path() / "r", 1, {}), ResourceError);
+}
+
+TEST(Run, UnwritableOutputFolderIsAClearError) {
+  if (::geteuid() == 0) {
+    // root ignores permissions; use a path under a regular file instead.
+    test::TempDir tmp("perm");
+    std::ofstream(tmp.path() / "file") << "x";
+    try {
+      run_to(tmp.path() / "file" / "sub", 1, {});
+      FAIL() << "expected ResourceError";
+    } catch (const ResourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("cannot create output folder"), std::string::npos) << e.what();
+    }
+    return;
+  }
+  try {
+    run_to("/proc/credsim-not-writable", 1, {});
+    FAIL() << "expected ResourceError";
+  } catch (const ResourceError& e) {
+    EXPECT_NE(std::string(e.what()).find("--out"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Run, FreshRunDirIsNamedAfterScenarioAndUnique) {
+  test::TempDir tmp("fresh");
+  const auto a = fresh_run_dir(tmp.path(), "default");
+  std::filesystem::create_directories(a);
+  const auto b = fresh_run_dir(tmp.path(), "default");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.filename().string().rfind("default-", 0), 0u);
+}
+
+}  // namespace
+}  // namespace credsim
