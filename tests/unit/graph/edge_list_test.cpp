@@ -185,8 +185,8 @@ TEST(EdgeList, MissingFileAndFolder) {
 
 // ---- Real networks ----------------------------------------------------------------------
 //
-// Expected values were computed independently by a short Python script (gzip + sets, no
-// credsim code): read each file, skip '#'/'%' comments, blank lines and a first line whose
+// Expected values were computed independently by real_network_counts.py beside this file
+// (Python, gzip + sets, no credsim code): read each file, skip '#'/'%' comments, blank lines and a first line whose
 // first two fields are not integers, split on [ \t,]+, take the first two fields; count data
 // lines, lines with a == b, distinct ids, distinct unordered pairs {a, b} with a != b,
 // degree-0 ids, connected components by union-find, the largest, and the maximum degree.
