@@ -12,8 +12,9 @@ std::string compose(const SourcePos& pos, const std::string& key, const std::str
   if (!pos.file.empty()) {
     m += pos.file;
     if (pos.line > 0) {
-      m += ":" + std::to_string(pos.line);
-      if (pos.column > 0) m += ":" + std::to_string(pos.column);
+      // append() piecewise: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+      m.append(":").append(std::to_string(pos.line));
+      if (pos.column > 0) m.append(":").append(std::to_string(pos.column));
     }
     m += ": ";
   }
