@@ -14,8 +14,8 @@ namespace credsim {
 // Append new streams at the end; never renumber (that would change every existing result).
 enum class Stream : std::uint32_t {
   kSocietyTraits = 1,
-  kBusinessTraits = 3,
   kGraph = 2,
+  kBusinessTraits = 3,
   kRepayment = 10,
   kPurchases = 11,
   kPlatform = 12,
