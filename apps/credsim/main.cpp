@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "credsim/core/error.hpp"
@@ -55,6 +56,13 @@ void print_summary(const RunResult& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenMP threads that spin while waiting are up to 15× slower on a shared, busy machine
+  // (measured: docs/PERFORMANCE.md). libgomp reads its settings before main(), so when the
+  // user has not chosen a wait policy, set "passive" and restart this process once.
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
+    ::setenv("OMP_WAIT_POLICY", "passive", 1);
+    ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default
+  }
   CLI::App app{"credsim: a simulator of social credit systems on synthetic societies.\n"
                "Every person in it is generated; it never scores a real person."};
   app.set_version_flag("--version", std::string(kVersion) + " (" + kGitCommit + ")");

@@ -47,11 +47,12 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
     out.games[i] = clamp16(games);
     out.domestic[i] = clamp16(domestic);
     out.luxury[i] = clamp16(luxury);
-    out.spending[i] = static_cast<float>(baby * spec.price_baby + games * spec.price_games +
-                                         domestic * spec.price_domestic + luxury * spec.price_luxury);
+    // Spending and platform use follow the stored (capped) counts, so the columns agree.
+    out.spending[i] = static_cast<float>(out.baby[i] * spec.price_baby + out.games[i] * spec.price_games +
+                                         out.domestic[i] * spec.price_domestic + out.luxury[i] * spec.price_luxury);
     Rng plat(seed, replicate, tick, i, Stream::kPlatform);
     std::uint32_t on_platform = 0;
-    const std::uint32_t total = baby + games + domestic + luxury;
+    const std::uint32_t total = out.baby[i] + out.games[i] + out.domestic[i] + out.luxury[i];
     for (std::uint32_t k = 0; k < total; ++k) on_platform += plat.bernoulli(p.platform_share[i]);
     out.on_platform[i] = clamp16(on_platform);
 

@@ -27,7 +27,9 @@ struct TickEvents {
 
 // Whether person i has an instalment due at `tick` (ticks start at 1): staggered by id so the
 // load is even across weeks.
-inline bool instalment_due(NodeId i, Tick tick, Tick period) { return (tick + i) % period == 0; }
+inline bool instalment_due(NodeId i, Tick tick, Tick period) {
+  return (static_cast<std::uint64_t>(tick) + i) % period == 0;  // 64-bit: no wrap near 2^32 persons
+}
 
 void behave(const BehaviourSpec& spec, const Persons& persons, std::uint64_t seed,
             std::uint64_t replicate, Tick tick, TickEvents& out);

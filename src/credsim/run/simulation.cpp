@@ -24,14 +24,17 @@ graph::Csr build_graph(const GraphSpec& g, const std::vector<NodeId>& sizes, std
       return graph::barabasi_albert(n, static_cast<unsigned>(std::lround(g.mean_degree / 2)), seed, replicate);
     case GraphModel::kStochasticBlock: {
       // One p_in and one p_out such that, on average over persons, the mean degree is
-      // mean_degree and a share within_region of ties stays inside the region.
+      // mean_degree and a share within_region of ties stays inside the region (short of it
+      // only when a probability would exceed 1: tiny regions with a large mean degree).
       double within_pairs = 0, between_pairs = 0;
       const double total = static_cast<double>(n);
       for (NodeId s : sizes) {
         within_pairs += static_cast<double>(s) * (static_cast<double>(s) - 1.0);
         between_pairs += static_cast<double>(s) * (total - static_cast<double>(s));
       }
-      const double p_in = within_pairs > 0 ? g.within_region * g.mean_degree * total / within_pairs : 0.0;
+      // With one region there is no "outside": all ties are within it.
+      const double within = between_pairs > 0 ? g.within_region : 1.0;
+      const double p_in = within_pairs > 0 ? within * g.mean_degree * total / within_pairs : 0.0;
       const double p_out = between_pairs > 0 ? (1.0 - g.within_region) * g.mean_degree * total / between_pairs : 0.0;
       return graph::stochastic_block(sizes, std::min(1.0, p_in), std::min(1.0, p_out), seed, replicate);
     }

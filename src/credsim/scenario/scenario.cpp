@@ -125,6 +125,7 @@ BehaviourSpec read_behaviour(const Reader& r) {
   b.rate_games = r.get_double("rate_games", b.rate_games, 0, 1000);
   b.rate_domestic = r.get_double("rate_domestic", b.rate_domestic, 0, 1000);
   b.rate_luxury = r.get_double("rate_luxury", b.rate_luxury, 0, 1000);
+  b.luxury_wealth_elasticity = r.get_double("luxury_wealth_elasticity", b.luxury_wealth_elasticity, -5, 5);
   b.price_baby = r.get_double("price_baby", b.price_baby, 0, 1e9);
   b.price_games = r.get_double("price_games", b.price_games, 0, 1e9);
   b.price_domestic = r.get_double("price_domestic", b.price_domestic, 0, 1e9);

@@ -24,7 +24,7 @@ inline constexpr int kAgeBands = 5;         // 18-29, 30-39, 40-49, 50-64, 65+
 
 struct SocietySpec {
   NodeId persons = 100000;
-  std::vector<double> region_weights{1.0};  // relative sizes; regions are contiguous id blocks
+  std::vector<double> region_weights = std::vector<double>(8, 1.0);  // relative sizes; regions are contiguous id blocks
   std::uint32_t businesses = 0;             // business table (legal representative = a person)
   // Money in yuan (CNY). Wealth lognormal; weekly income lognormal, correlated with wealth.
   double wealth_median = 60000, wealth_sigma = 1.2;
@@ -61,8 +61,9 @@ struct BehaviourSpec {
   // Purchases per week by category, and their prices in yuan.
   double rate_baby_parent = 0.6, rate_baby_other = 0.02, rate_games = 0.15;
   double rate_domestic = 1.0, rate_luxury = 0.03;
+  double luxury_wealth_elasticity = 0.5;  // luxury rate × exp(e·z_wealth − e²/2)
   double price_baby = 120, price_games = 150, price_domestic = 80, price_luxury = 3000;
-  double platform_share = 0.6;          // mean share of purchases paid through the operator
+  double platform_share = 0.6;          // median share of purchases paid through the operator (logit-normal)
   double gamer_share = 0.35, gaming_hours = 6;   // share who game; their mean hours per week
   double unapproved_post_rate = 0.05;   // unapproved political opinions per week (mean)
   double embarrassing_post_rate = 0.01; // embarrassing-but-true news per week (mean)

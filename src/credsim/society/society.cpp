@@ -91,12 +91,15 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     p.consent[i] = c;
     p.has_loan[i] = rng.bernoulli(b.loan_share);
     // Repayment reliability correlates with wealth (SPEC §2: "wealth with repayment").
-    const double miss = spread(b.miss_prob, h, rng.normal()) * std::exp(-b.miss_wealth_elasticity * zw);
+    // exp(−e·z − e²/2) has mean 1, so miss_prob stays the population mean (before the cap).
+    const double e = b.miss_wealth_elasticity;
+    const double miss = spread(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e);
     p.miss_prob[i] = static_cast<float>(std::min(0.95, miss));
     p.rate_baby[i] = spread(p.parent[i] ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
     p.rate_games[i] = spread(b.rate_games, h, rng.normal());
     p.rate_domestic[i] = spread(b.rate_domestic, h, rng.normal());
-    p.rate_luxury[i] = spread(b.rate_luxury * std::exp(0.5 * zw), h, rng.normal());
+    const double el = b.luxury_wealth_elasticity;  // the rich buy more luxury; mean-preserving
+    p.rate_luxury[i] = spread(b.rate_luxury * std::exp(el * zw - 0.5 * el * el), h, rng.normal());
     const double ps = std::clamp(b.platform_share, 1e-6, 1.0 - 1e-6);
     p.platform_share[i] = static_cast<float>(logistic(logit(ps) + h * rng.normal()));
     const bool gamer = rng.bernoulli(b.gamer_share);

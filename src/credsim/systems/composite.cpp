@@ -103,8 +103,9 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
         // purchases are on the platform in proportion (expected values keep the records smooth).
         const double on = ev.on_platform[i];
         const double off = total - on;
-        double frac_seen = (on + off * spec_.detect_offplatform_purchase) / total;
-        // One detection draw decides the off-platform purchases seen this week, as a block.
+        // One detection draw decides whether this week's off-platform purchases are seen, as a
+        // block; platform purchases are always seen.
+        double frac_seen = 1.0;
         if (off > 0 && !det.bernoulli(spec_.detect_offplatform_purchase)) frac_seen = on / total;
         approved = static_cast<float>((ev.baby[i] + ev.domestic[i]) * frac_seen);
         games = static_cast<float>(ev.games[i] * frac_seen);
