@@ -77,7 +77,7 @@ def main():
     ymax = max(h0 + h1) * 1.15
     svg += bars(70, 60, 400, 250, [h0, h1], [str(int(float(e))) for e in edges],
                 f"Composite score ({system}): distribution", "score (bin lower edge, points)",
-                "share of persons", ymax, colors, names, lambda v: f"{v:.2f}")
+                "share of persons", ymax, colors, names, lambda v: f"{v:.1%}")
     svg += bars(560, 60, 400, 250, [r0, r1], [f"D{d}" for d in range(1, 11)],
                 "Who holds the ≥600 privilege, by wealth", "wealth decile (D1 poorest)",
                 "share of decile holding it", 1.0, colors, names, lambda v: f"{v:.0%}")
