@@ -84,16 +84,17 @@ int main(int argc, char** argv) {
   run->add_option("scenario", scenario_path, "Scenario file (TOML)")->required();
   run->add_option("--out", out_dir, "Output folder (default: runs/NAME-TIMESTAMP)");
   run->add_option("--seed", seed, "Random seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
-  run->add_option("--threads", threads, "OpenMP threads (results are identical for any count)")->check(CLI::PositiveNumber);
-  run->add_option("--ticks", ticks, "Number of ticks (overrides run.ticks)")->check(CLI::PositiveNumber);
+  run->add_option("--threads", threads, "OpenMP threads (results are identical for any count)")->check(CLI::Range(1, 4096));
+  run->add_option("--ticks", ticks, "Number of ticks (overrides run.ticks)")->check(CLI::Range(1, 10000000));
   run->add_option("--set", overrides, "Override a scenario key: key.path=value (repeatable)");
   run->footer(
       "Examples:\n"
       "  credsim run scenarios/default.toml\n"
       "  credsim run scenarios/default.toml --out runs/mine --seed 3 --ticks 104\n"
       "  credsim run scenarios/default.toml --set systems.sesame.weights.relationships=0\n"
-      "  credsim run scenarios/default.toml --set graph.model=edge_list --set graph.path=g.txt.gz "
-      "--set society.persons=... (not allowed: an edge list sets the population)\n"
+      "  credsim run scenarios/default.toml --set graph.model=watts_strogatz --set graph.rewire=0.05\n"
+      "  credsim run my_edge_list_scenario.toml   (graph.model = \"edge_list\", graph.path = \"g.txt.gz\";\n"
+      "                                            the file sets the population: no society.persons)\n"
       "On a terminal a progress bar shows on stderr; otherwise only the final summary is printed.");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario and overrides without running");
@@ -119,7 +120,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints help, version, or the usage error
+    return code == 0 ? 0 : 2;      // usage errors exit 2, like every other input error
   }
 
   try {

@@ -2,6 +2,7 @@
 // docs/MODEL.md, which lists the same keys). Unknown keys are errors (Reader::finish).
 #include "credsim/scenario/scenario.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -90,15 +91,21 @@ GraphSpec read_graph(const Reader& r) {
   else if (model == "barabasi_albert") g.model = GraphModel::kBarabasiAlbert;
   else if (model == "stochastic_block") g.model = GraphModel::kStochasticBlock;
   else g.model = GraphModel::kEdgeList;
+  // Every generator key is read whatever the model (recorded in the resolved scenario, used
+  // only by its model), so a preset can switch models with one --set graph.model=...
+  g.mean_degree = r.get_double("mean_degree", g.mean_degree, 0.0, 1e6);
+  g.rewire = r.get_double("rewire", g.rewire, 0.0, 1.0);
+  g.within_region = r.get_double("within_region", g.within_region, 0.0, 1.0);
   if (g.model == GraphModel::kEdgeList) {
     g.path = r.require_string("path");
   } else {
-    g.mean_degree = r.get_double("mean_degree", g.mean_degree, 0.0, 1e6);
+    if (r.has("path"))
+      throw r.error("path", "conflicting settings: graph.path is given but graph.model is not \"edge_list\"",
+                    "graph.path only with model = \"edge_list\"", "remove graph.path, or set graph.model = \"edge_list\"");
     if (g.model == GraphModel::kWattsStrogatz) {
       const double k = g.mean_degree;
       if (k < 2 || std::fmod(k, 2.0) != 0.0)
         throw r.error("mean_degree", "Watts–Strogatz needs an even whole mean degree", "2, 4, 6, ...", "e.g. mean_degree = 10");
-      g.rewire = r.get_double("rewire", g.rewire, 0.0, 1.0);
     }
     if (g.model == GraphModel::kBarabasiAlbert) {
       const double k = g.mean_degree;
@@ -106,7 +113,6 @@ GraphSpec read_graph(const Reader& r) {
         throw r.error("mean_degree", "Barabási–Albert adds mean_degree/2 ties per new person", "an even whole number >= 2",
                       "e.g. mean_degree = 10");
     }
-    if (g.model == GraphModel::kStochasticBlock) g.within_region = r.get_double("within_region", g.within_region, 0.0, 1.0);
   }
   return g;
 }
@@ -234,8 +240,10 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
   sc.graph = read_graph(root.section("graph"));
   sc.society = read_society(root.section("society"), sc.graph.model == GraphModel::kEdgeList);
   if (sc.graph.model != GraphModel::kEdgeList && sc.graph.mean_degree >= static_cast<double>(sc.society.persons) - 1)
-    throw root.section("graph").error("mean_degree", "mean degree is not below persons − 1", "a mean degree < society.persons − 1",
-                                      "lower graph.mean_degree or raise society.persons");
+    throw root.section("graph").error(
+        "mean_degree",
+        fmt::format("mean degree {} is not below society.persons − 1 = {}", sc.graph.mean_degree, sc.society.persons - 1),
+        "a mean degree < society.persons − 1", "lower graph.mean_degree or raise society.persons");
   sc.behaviour = read_behaviour(root.section("behaviour"));
   const Reader systems = root.section("systems");
   for (const std::string& name : systems.table_keys()) {

@@ -272,12 +272,25 @@ TEST(ScenarioError, WattsStrogatzAndBarabasiAlbertNeedEvenDegree) {
 
 TEST(ScenarioError, MeanDegreeMustBeBelowPersonsMinusOne) {
   auto e = load_error("[society]\npersons = 10\n[graph]\nmean_degree = 9\n" + kSystem);
-  EXPECT_CONTAINS(e.what(), "t.toml:4:15: key 'graph.mean_degree': mean degree is not below persons − 1; "
+  EXPECT_CONTAINS(e.what(), "t.toml:4:15: key 'graph.mean_degree': mean degree 9 is not below society.persons − 1 = 9; "
                             "expected a mean degree < society.persons − 1");
-  // The default mean degree (10) counts too.
+  // The default mean degree (10) counts too; the message gives both numbers.
   e = load_error("[society]\npersons = 5\n" + kSystem);
-  EXPECT_CONTAINS(e.what(), "key 'graph.mean_degree': mean degree is not below persons − 1");
+  EXPECT_CONTAINS(e.what(), "key 'graph.mean_degree': mean degree 10 is not below society.persons − 1 = 4");
   EXPECT_NO_THROW(load_scenario_string("[society]\npersons = 10\n[graph]\nmean_degree = 8.5\n" + kSystem, "t.toml", {}));
+}
+
+TEST(Scenario, PresetSwitchesGraphModelByOneOverride) {
+  for (const char* m : {"erdos_renyi", "watts_strogatz", "barabasi_albert", "stochastic_block"})
+    EXPECT_NO_THROW(load_scenario(default_toml(), {std::string("graph.model=") + m})) << m;
+  const Scenario sc = load_scenario(default_toml(), {"graph.model=watts_strogatz", "graph.rewire=0.05"});
+  EXPECT_EQ(sc.graph.model, GraphModel::kWattsStrogatz);
+  EXPECT_DOUBLE_EQ(sc.graph.rewire, 0.05);
+}
+
+TEST(ScenarioError, PathWithoutEdgeListConflicts) {
+  const auto e = load_error("[graph]\nmodel = \"erdos_renyi\"\npath = \"g.txt\"\n" + kSystem);
+  EXPECT_CONTAINS(e.what(), "t.toml:3:8: key 'graph.path': conflicting settings");
 }
 
 TEST(ScenarioError, ThresholdsMustAscend) {
