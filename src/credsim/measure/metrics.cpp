@@ -17,9 +17,10 @@ std::string quantile_key(double p) { return fmt::format("p{}", static_cast<int>(
 void distribution(Tick t, std::string_view sys, std::string_view what, std::span<const double> x, io::MetricsCsv& out) {
   out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean(x));
   out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev(x));
-  const auto q = measure::quantiles(x, kReportedQuantiles);
+  const std::vector<double> sorted = measure::sorted(x);
+  const auto q = measure::quantiles_of_sorted(sorted, kReportedQuantiles);
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
-  out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini(x));
+  out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini_of_sorted(sorted));
 }
 
 }  // namespace

@@ -172,10 +172,16 @@ double stdev(std::span<const double> x) {
   return std::sqrt(std::max(var, 0.0));
 }
 
+std::vector<double> sorted(std::span<const double> x) { return sorted_copy(x); }
+
 std::vector<double> quantiles(std::span<const double> x, std::span<const double> probs) {
+  if (x.empty()) return std::vector<double>(probs.size(), kNaN);
+  return quantiles_of_sorted(sorted_copy(x), probs);
+}
+
+std::vector<double> quantiles_of_sorted(std::span<const double> v, std::span<const double> probs) {
   std::vector<double> out(probs.size(), kNaN);
-  if (x.empty()) return out;
-  const std::vector<double> v = sorted_copy(x);
+  if (v.empty()) return out;
   const std::size_t n = v.size();
   for (std::size_t k = 0; k < probs.size(); ++k) {
     const double p = probs[k];
@@ -226,9 +232,13 @@ std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, doubl
 }
 
 double gini(std::span<const double> x) {
-  const std::size_t n = x.size();
+  if (x.empty()) return 0.0;
+  return gini_of_sorted(sorted_copy(x));
+}
+
+double gini_of_sorted(std::span<const double> v) {
+  const std::size_t n = v.size();
   if (n == 0) return 0.0;
-  const std::vector<double> v = sorted_copy(x);
   CREDSIM_ASSERT(v.front() >= 0.0);  // after sorting, one comparison checks every value
   const double sum = deterministic_sum<double>(n, [&](std::size_t i) { return v[i]; });
   if (sum == 0.0) return 0.0;

@@ -36,6 +36,12 @@ std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, doubl
 // 0 when n == 0 or the sum is 0.
 double gini(std::span<const double> x);
 
+// The same, from values already sorted ascending by sorted(): one sort serves several
+// statistics of one column (the metric reporters sort each column once per measured tick).
+std::vector<double> sorted(std::span<const double> x);
+std::vector<double> quantiles_of_sorted(std::span<const double> sorted_x, std::span<const double> probs);
+double gini_of_sorted(std::span<const double> sorted_x);
+
 // Decile 0..9 of each element when ranked ascending by key, ties broken by index (stable):
 // decile = ⌊10·rank/n⌋ with rank 0-based.
 std::vector<std::uint8_t> deciles(std::span<const double> key);
