@@ -23,6 +23,10 @@ enum class Stream : std::uint32_t {
   kPosts = 14,
   kDetection = 20,
   kEconomy = 30,
+  kRareEvents = 40,     // entity = (event type << 40) | block
+  kLedger = 41,         // detection, misattribution, notification, appeals of ledger records
+  kFalseRecords = 42,   // entity = (event type << 40) | block
+  kAppeals = 43,
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a

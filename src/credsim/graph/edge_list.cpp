@@ -154,12 +154,20 @@ LoadedGraph load_edge_list(const std::string& path) {
   gzbuffer(f.get(), 1 << 20);
 
   Parser parser(path);
-  std::vector<char> buf(kChunk);
+  // Not zero-filled: zeroing the whole chunk touched every page of it (a page fault each) even
+  // for a tiny file; only the bytes gzread writes are ever read.
+  std::size_t cap = kChunk;
+  auto buf = std::make_unique_for_overwrite<char[]>(cap);
   std::size_t carry = 0;  // bytes of an unfinished line kept at the front of buf
   for (;;) {
-    if (carry == buf.size()) buf.resize(buf.size() * 2);  // a line longer than the buffer
-    const int got = gzread(f.get(), buf.data() + carry, static_cast<unsigned>(std::min<std::size_t>(
-                                                            buf.size() - carry, 1u << 30)));
+    if (carry == cap) {  // a line longer than the buffer
+      auto bigger = std::make_unique_for_overwrite<char[]>(cap * 2);
+      std::memcpy(bigger.get(), buf.get(), carry);
+      buf = std::move(bigger);
+      cap *= 2;
+    }
+    const int got = gzread(f.get(), buf.get() + carry,
+                           static_cast<unsigned>(std::min<std::size_t>(cap - carry, 1u << 30)));
     if (got < 0) {
       int errnum = 0;
       const char* msg = gzerror(f.get(), &errnum);
@@ -172,11 +180,11 @@ LoadedGraph load_edge_list(const std::string& path) {
       int errnum = 0;
       const char* msg = gzerror(f.get(), &errnum);
       if (errnum != Z_OK) read_error(path, parser.lines() + 1, gz, msg ? msg : "read error");
-      if (have > 0) parser.line(buf.data(), buf.data() + have);  // last line without '\n'
+      if (have > 0) parser.line(buf.get(), buf.get() + have);  // last line without '\n'
       break;
     }
-    const char* b = buf.data();
-    const char* end = buf.data() + have;
+    const char* b = buf.get();
+    const char* end = buf.get() + have;
     for (;;) {
       const char* nl = static_cast<const char*>(std::memchr(b, '\n', static_cast<std::size_t>(end - b)));
       if (!nl) break;
@@ -184,10 +192,10 @@ LoadedGraph load_edge_list(const std::string& path) {
       b = nl + 1;
     }
     carry = static_cast<std::size_t>(end - b);
-    std::memmove(buf.data(), b, carry);
+    std::memmove(buf.get(), b, carry);
   }
   f.reset();
-  buf = {};
+  buf.reset();
 
   LoadedGraph out;
   out.had_header = parser.had_header();

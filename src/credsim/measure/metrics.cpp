@@ -32,6 +32,33 @@ void measure_society(Tick t, const Society& s, const graph::Csr& g, io::MetricsC
   distribution(t, "society", "wealth", p.wealth, out);
 }
 
+void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsCsv& out) {
+  const std::size_t n = s.persons.size();
+  std::array<std::uint64_t, 3> added{}, total{};
+  std::uint64_t corrected = 0, appealed = 0, pending = 0;
+  std::vector<std::uint8_t> wrong(n, 0);  // 1: ever had a wrong record; 2: has an uncorrected one
+  for (const Record& r : ledger.added()) added[static_cast<int>(r.origin)]++;
+  for (const Record& r : ledger.records()) {
+    total[static_cast<int>(r.origin)]++;
+    corrected += r.status == RecordStatus::kCorrected;
+    appealed += r.appealed;
+    pending += r.appealed && r.status == RecordStatus::kActive && r.decided > t;
+    if (r.origin != Origin::kTrue) wrong[r.person] = std::max<std::uint8_t>(wrong[r.person], r.status == RecordStatus::kActive ? 2 : 1);
+  }
+  const char* origin[] = {"true", "false", "misattributed"};
+  for (int o = 0; o < 3; ++o) {
+    out.row(t, "data", "records_added", origin[o], static_cast<double>(added[o]));
+    out.row(t, "data", "records_total", origin[o], static_cast<double>(total[o]));
+  }
+  out.row(t, "data", "records_corrected", "", static_cast<double>(corrected));
+  out.row(t, "data", "appeals_opened", "", static_cast<double>(appealed));
+  out.row(t, "data", "appeals_pending", "", static_cast<double>(pending));
+  std::uint64_t ever = 0, now = 0;
+  for (auto w : wrong) ever += w > 0, now += w == 2;
+  out.row(t, "data", "share_with_wrong_record_ever", "", n ? static_cast<double>(ever) / n : 0.0);
+  out.row(t, "data", "share_with_uncorrected_wrong_record", "", n ? static_cast<double>(now) / n : 0.0);
+}
+
 void measure_composite(Tick t, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out) {
   const std::string_view sys = c.spec().name;
   const auto& score = c.scores();

@@ -14,6 +14,7 @@
 #include "credsim/io/output_file.hpp"
 #include "credsim/measure/stats.hpp"
 #include "credsim/run/simulation.hpp"
+#include "credsim/systems/composite.hpp"
 
 namespace credsim {
 
@@ -85,14 +86,23 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   res.summary.push_back({"society", "persons", n});
   res.summary.push_back({"society", "wealth_gini", measure::gini(p.wealth)});
   for (const auto& s : sim.systems()) {
-    std::vector<double> x(s->scores().begin(), s->scores().end());
-    const double probs[] = {0.5};
-    res.summary.push_back({s->spec().name, "score_mean", measure::mean(x)});
-    res.summary.push_back({s->spec().name, "score_median", measure::quantiles(x, probs)[0]});
-    res.summary.push_back({s->spec().name, "score_gini", measure::gini(x)});
-    double ge600 = 0;
-    for (auto m : s->privileges()) ge600 += (m & 1u) != 0;
-    res.summary.push_back({s->spec().name, "share_at_or_above_600", x.empty() ? 0.0 : ge600 / x.size()});
+    const SystemOutputs o = s->outputs();
+    if (o.score) {
+      std::vector<double> x(o.score->begin(), o.score->end());
+      const double probs[] = {0.5};
+      res.summary.push_back({s->name(), "score_mean", measure::mean(x)});
+      res.summary.push_back({s->name(), "score_median", measure::quantiles(x, probs)[0]});
+    }
+    if (o.listed) {
+      double listed = 0;
+      for (auto v : *o.listed) listed += v != 0;
+      res.summary.push_back({s->name(), "share_listed", n > 0 ? listed / n : 0.0});
+    }
+    if (const auto* c = dynamic_cast<const Composite*>(s.get())) {
+      double ge600 = 0;
+      for (auto m : c->privileges()) ge600 += (m & 1u) != 0;
+      res.summary.push_back({s->name(), "share_at_or_above_600", n > 0 ? ge600 / n : 0.0});
+    }
   }
 
   nlohmann::json m;

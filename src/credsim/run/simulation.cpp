@@ -4,11 +4,11 @@
 #include <cmath>
 #include <numeric>
 
-#include "credsim/consequences/privileges.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/graph/edge_list.hpp"
 #include "credsim/graph/generators.hpp"
 #include "credsim/measure/metrics.hpp"
+#include "credsim/systems/registry.hpp"
 
 namespace credsim {
 
@@ -49,15 +49,27 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
       graph_(std::move(graph)),
       society_(generate_society(graph_.num_nodes(), scenario.society, scenario.behaviour, scenario.run.seed,
                                 scenario.run.replicate)),
-      exchange_(graph_) {
-  events_.resize(graph_.num_nodes());
-  for (const CompositeSpec& s : scenario_.systems) systems_.push_back(std::make_unique<Composite>(s, graph_.num_nodes()));
+      exchange_(graph_),
+      sampler_(scenario_.events, society_.persons) {
+  const std::size_t n = graph_.num_nodes();
+  events_.resize(n);
+  for (const SystemDecl& d : scenario_.systems) systems_.push_back(make_system(d, n));
+  consequences_ = std::make_unique<Consequences>(scenario_.rules, scenario_.effects, systems_, society_);
+  wealth_delta_.assign(n, 0.0);
+  income_factor_.assign(n, 1.0f);
 }
 
 std::size_t Simulation::memory_bytes() const {
-  std::size_t b = graph_.memory_bytes() + society_.persons.memory_bytes() + events_.memory_bytes();
+  std::size_t b = graph_.memory_bytes() + society_.persons.memory_bytes() + events_.memory_bytes() +
+                  ledger_.memory_bytes() + consequences_->memory_bytes() +
+                  wealth_delta_.size() * (sizeof(double) + sizeof(float));
   for (const auto& s : systems_) b += s->memory_bytes();
   return b;
+}
+
+SimContext Simulation::context() const {
+  return SimContext{scenario_, society_, graph_, exchange_, scenario_.events, events_, occurrences_, ledger_,
+                    scenario_.run.seed, scenario_.run.replicate, tick_};
 }
 
 template <class Fn>
@@ -72,15 +84,11 @@ bool Simulation::is_measure_tick(Tick t) const {
 }
 
 void Simulation::initialise(io::MetricsCsv* metrics) {
-  timed(Stage::kRecord, [&] {
-    for (auto& s : systems_) s->initialise_history(society_.persons, scenario_.behaviour);
-  });
+  const SimContext ctx = context();
   timed(Stage::kScore, [&] {
-    for (auto& s : systems_) s->score(society_.persons, exchange_);
+    for (auto& s : systems_) s->initialise(ctx);
   });
-  timed(Stage::kConsequences, [&] {
-    for (auto& s : systems_) s->update_privileges();
-  });
+  timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_, income_factor_); });
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
 }
 
@@ -90,27 +98,35 @@ void Simulation::step(io::MetricsCsv* metrics) {
   const std::uint64_t seed = scenario_.run.seed, rep = scenario_.run.replicate;
   Persons& p = society_.persons;
 
-  timed(Stage::kBehave, [&] { behave(scenario_.behaviour, p, seed, rep, t, events_); });
+  timed(Stage::kBehave, [&] {
+    behave(scenario_.behaviour, p, seed, rep, t, events_);
+    sampler_.draw(seed, rep, t, events_, occurrences_);
+  });
+  const SimContext ctx = context();  // after behave: it views this tick's occurrences
   timed(Stage::kRecord, [&] {
-    for (auto& s : systems_) s->record(p, events_, seed, rep, t);
+    ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t);
+    for (auto& s : systems_) s->record(ctx);
   });
   timed(Stage::kScore, [&] {
-    for (auto& s : systems_)
-      if (s->is_recompute_tick(t)) s->score(p, exchange_);
+    for (auto& s : systems_) s->score(ctx);
   });
   timed(Stage::kConsequences, [&] {
-    for (auto& s : systems_) s->update_privileges();
-    // The economy: savings, returns on wealth, purchases beyond the consumption budget, late
-    // fees, and what the privileges are worth. Wealth never falls below zero (no debt yet).
+    std::fill(wealth_delta_.begin(), wealth_delta_.end(), 0.0);
+    std::fill(income_factor_.begin(), income_factor_.end(), 1.0f);
+    for (auto& s : systems_) s->consequences(ctx, wealth_delta_);
+    consequences_->apply(society_, wealth_delta_, income_factor_);
+    // The economy: savings from (effective) income, returns on wealth, purchases beyond the
+    // consumption budget, late fees, and what privileges and sanctions are worth. Wealth never
+    // falls below zero (no debt yet).
     const SocietySpec& soc = scenario_.society;
     const BehaviourSpec& beh = scenario_.behaviour;
     parallel_for(p.size(), [&](std::size_t i) {
-      const double income = p.income[i];
+      const double income = static_cast<double>(p.income[i]) * income_factor_[i];
       double w = p.wealth[i];
       w += w * soc.wealth_weekly_return + soc.savings_rate * income;
       w -= std::max(0.0, static_cast<double>(events_.spending[i]) - (1.0 - soc.savings_rate) * income);
       if (events_.repayment[i] == Repayment::kMissed || events_.repayment[i] == Repayment::kDefault) w -= beh.late_fee;
-      for (const auto& s : systems_) w += privilege_weekly_value(s->spec().privileges, s->privileges()[i]);
+      w += wealth_delta_[i];
       p.wealth[i] = std::max(0.0, w);
     });
   });
@@ -121,8 +137,11 @@ void Simulation::step(io::MetricsCsv* metrics) {
 }
 
 void Simulation::measure(io::MetricsCsv& out) {
+  const SimContext ctx = context();
   measure_society(tick_, society_, graph_, out);
-  for (const auto& s : systems_) measure_composite(tick_, *s, society_, scenario_.measure, out);
+  measure_ledger(tick_, ledger_, society_, out);
+  for (const auto& s : systems_) s->measure(ctx, out);
+  consequences_->measure(tick_, society_, out);
   out.end_tick();
 }
 

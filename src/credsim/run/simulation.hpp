@@ -1,22 +1,24 @@
-// The execution object: owns the society, graph and systems built from a checked Scenario and
-// advances them one tick at a time through the fixed stage sequence
+// The execution object: owns the society, graph, data layer and systems built from a checked
+// Scenario and advances them one tick at a time through the fixed stage sequence
 //   behave → record → score → consequences → adapt → measure
 // Each stage writes only its own columns; neighbours are read only through the Exchange.
 #pragma once
 #include <array>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "credsim/behave/behaviour.hpp"
+#include "credsim/behave/rare_events.hpp"
+#include "credsim/consequences/rules.hpp"
 #include "credsim/graph/csr.hpp"
 #include "credsim/io/metrics_csv.hpp"
+#include "credsim/record/ledger.hpp"
 #include "credsim/run/exchange.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
-#include "credsim/systems/composite.hpp"
+#include "credsim/systems/system.hpp"
 
 namespace credsim {
 
@@ -32,6 +34,7 @@ graph::Csr build_graph(const GraphSpec& g, const std::vector<NodeId>& region_siz
 class Simulation {
  public:
   // The graph is passed in so callers can build it once and time it separately.
+  // Throws InputError if a consequence rule names an unknown system, effect or grade.
   Simulation(const Scenario& scenario, graph::Csr graph);
 
   Tick tick() const { return tick_; }
@@ -43,11 +46,14 @@ class Simulation {
   const Scenario& scenario() const { return scenario_; }
   const Society& society() const { return society_; }
   const graph::Csr& graph() const { return graph_; }
-  const std::vector<std::unique_ptr<Composite>>& systems() const { return systems_; }
+  const std::vector<std::unique_ptr<System>>& systems() const { return systems_; }
+  const Ledger& ledger() const { return ledger_; }
+  const Consequences& consequences() const { return *consequences_; }
   const std::array<double, kStages>& stage_seconds() const { return stage_seconds_; }
   std::size_t memory_bytes() const;
 
  private:
+  SimContext context() const;
   bool is_measure_tick(Tick t) const;
   void measure(io::MetricsCsv& out);
   template <class Fn>
@@ -58,7 +64,13 @@ class Simulation {
   Society society_;
   Exchange exchange_;
   TickEvents events_;
-  std::vector<std::unique_ptr<Composite>> systems_;
+  RareEventSampler sampler_;
+  std::vector<Occurrence> occurrences_;
+  Ledger ledger_;
+  std::vector<std::unique_ptr<System>> systems_;
+  std::unique_ptr<Consequences> consequences_;
+  std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards
+  std::vector<float> income_factor_;  // this tick's income multiplier from effects
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
 };

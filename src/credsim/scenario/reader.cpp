@@ -434,11 +434,14 @@ namespace {
 using OrderKey = std::tuple<int, std::uint64_t, std::uint64_t>;
 }  // namespace
 
-std::vector<std::string> Reader::table_keys() const {
+std::vector<std::string> Reader::table_keys() const { return keys_where(true); }
+std::vector<std::string> Reader::value_keys() const { return keys_where(false); }
+
+std::vector<std::string> Reader::keys_where(bool tables) const {
   if (table_ == nullptr) return {};
   std::vector<std::pair<OrderKey, std::string>> items;
   for (const auto& [k, v] : *table_) {
-    if (!v.is_table()) continue;
+    if (v.is_table() != tables) continue;
     const auto& r = k.source().path ? k.source() : v.source();
     int rank = 0;
     if (r.path && *r.path != state_->doc_source) {

@@ -69,6 +69,9 @@ class Reader {
   // Names of sub-tables (for sections such as [systems.*] whose names the user chooses), in file
   // order, then those created by --set in the order of the --set options.
   std::vector<std::string> table_keys() const;
+  // Names of the keys holding plain values (not tables), in the same order; for tables whose
+  // keys the user chooses (e.g. a points catalog: event = delta). Reading them consumes them.
+  std::vector<std::string> value_keys() const;
 
   // Each getter marks the key consumed and records the value used (given or default) in the
   // resolved table. Errors name the full dotted key and the position of the offending value.
@@ -118,6 +121,7 @@ class Reader {
 
   Reader(std::shared_ptr<State> state, const toml::table* table, Path path);
   const toml::node* find(std::string_view key) const;
+  std::vector<std::string> keys_where(bool tables) const;
   void consume(std::string_view key, toml::node&& resolved_value) const;
   void note_expected(std::string_view key) const;
   Path child(std::string_view key) const;

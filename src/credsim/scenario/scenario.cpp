@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "credsim/consequences/rules.hpp"
 #include "credsim/scenario/reader.hpp"
 
 namespace credsim {
@@ -75,6 +76,7 @@ SocietySpec read_society(const Reader& r, bool persons_from_graph) {
   s.education_shares = shares(r, "education_shares", s.education_shares);
   s.age_shares = shares(r, "age_shares", s.age_shares);
   s.stable_job_share = r.get_double("stable_job_share", s.stable_job_share, 0.0, 1.0);
+  s.scrutinised_share = r.get_double("scrutinised_share", s.scrutinised_share, 0.0, 1.0);
   s.parent_share = r.get_double("parent_share", s.parent_share, 0.0, 1.0);
   s.consent_shopping = r.get_double("consent_shopping", s.consent_shopping, 0.0, 1.0);
   s.consent_gaming = r.get_double("consent_gaming", s.consent_gaming, 0.0, 1.0);
@@ -142,6 +144,9 @@ BehaviourSpec read_behaviour(const Reader& r) {
   b.unapproved_post_rate = r.get_double("unapproved_post_rate", b.unapproved_post_rate, 0, 1000);
   b.embarrassing_post_rate = r.get_double("embarrassing_post_rate", b.embarrassing_post_rate, 0, 1000);
   b.dissent_sigma = r.get_double("dissent_sigma", b.dissent_sigma, 0, 5);
+  b.misconduct_sigma = r.get_double("misconduct_sigma", b.misconduct_sigma, 0, 5);
+  b.civic_sigma = r.get_double("civic_sigma", b.civic_sigma, 0, 5);
+  b.civic_misconduct_corr = r.get_double("civic_misconduct_corr", b.civic_misconduct_corr, -1, 1);
   return b;
 }
 
@@ -229,6 +234,88 @@ CompositeSpec read_composite(const Reader& r, const std::string& name) {
   return c;
 }
 
+void read_events(const Reader& r, EventCatalog& cat) {
+  for (const std::string& name : r.table_keys()) {
+    const Reader e = r.section(name);
+    if (!is_identifier(name))
+      throw r.error(name, "event type name '" + name + "' is not an identifier", "letters, digits and '_'", "rename it");
+    auto id = cat.find(name);
+    if (!id) {
+      // A new event type: its domain and rate are required.
+      EventTypeSpec t;
+      t.name = name;
+      t.source = "scenario";
+      const std::string d = e.require_choice("domain", {"finance", "shopping", "gaming", "social", "traffic", "public_order",
+                                                         "utilities", "tax", "judicial", "civic", "market"});
+      t.domain = *domain_from_name(d);
+      const std::string kind = e.get_choice("kind", "misconduct", {"misconduct", "civic", "neutral"});
+      t.kind = kind == "civic" ? EventKind::kCivic : kind == "neutral" ? EventKind::kNeutral : EventKind::kMisconduct;
+      t.rate = e.require_double("rate", 0, 1000);
+      id = cat.add(t);
+    }
+    EventTypeSpec& t = cat.mutable_types()[*id];
+    if (t.kind != EventKind::kDerived) t.rate = e.get_double("rate", t.rate, 0, 1000);
+    if (t.kind != EventKind::kDerived) t.wealth_elasticity = e.get_double("wealth_elasticity", t.wealth_elasticity, -5, 5);
+    t.detection = e.get_double("detection", t.detection, 0, 1);
+    t.false_rate = e.get_double("false_rate", t.false_rate, 0, 1);
+    t.misattribution = e.get_double("misattribution", t.misattribution, 0, 1);
+  }
+}
+
+DataSpec read_data(const Reader& r) {
+  DataSpec d;
+  d.region_detection = r.get_double_array("region_detection", {}, 0, 100, 0, 65535);
+  d.notify_prob = r.get_double("notify_prob", d.notify_prob, 0, 1);
+  d.appeal_prob = r.get_double("appeal_prob", d.appeal_prob, 0, 1);
+  d.appeal_delay = static_cast<Tick>(r.get_int("appeal_delay", d.appeal_delay, 1, 10000));
+  d.appeal_success = r.get_double("appeal_success", d.appeal_success, 0, 1);
+  return d;
+}
+
+void read_effects(const Reader& r, EffectLibrary& lib) {
+  for (const std::string& name : r.table_keys()) {
+    const Reader e = r.section(name);
+    if (!is_identifier(name))
+      throw r.error(name, "effect name '" + name + "' is not an identifier", "letters, digits and '_'", "rename it");
+    auto k = lib.find(name);
+    if (!k) {
+      if (lib.effects().size() >= kMaxEffects)
+        throw r.error(name, "too many effects", "at most 64 effects in all", "reuse an existing effect");
+      EffectSpec x;
+      x.name = name;
+      x.source = "scenario";
+      x.sanction = e.require_bool("sanction");
+      k = lib.add(x);
+    }
+    EffectSpec& x = lib.mutable_effects()[*k];
+    x.sanction = e.get_bool("sanction", x.sanction);
+    x.weekly_value = e.get_double("weekly_value", x.weekly_value, -1e9, 1e9);
+    x.income_factor = e.get_double("income_factor", x.income_factor, 0, 10);
+    x.applies_to = *applies_to_from_name(e.get_choice("applies_to", std::string(applies_to_name(x.applies_to)),
+                                                      {"everyone", "parents", "scrutinised", "legal_representatives"}));
+  }
+}
+
+std::vector<RuleSpec> read_rules(const Reader& r, const std::string& source) {
+  std::vector<RuleSpec> rules;
+  for (const std::string& name : r.table_keys()) {
+    const Reader c = r.section(name);
+    RuleSpec rule;
+    rule.name = name;
+    rule.system = c.require_string("system");
+    rule.when_text = c.require_string("when");
+    std::string problem;
+    const auto cond = parse_condition(rule.when_text, &problem);
+    if (!cond) throw c.error("when", "cannot read the condition '" + rule.when_text + "'", problem, "e.g. when = \"score < 600\"");
+    rule.when = *cond;
+    rule.effects = c.get_string_array("effects", {}, 1, 64);
+    const SourcePos pos = c.pos_of("system");
+    rule.where = pos.file.empty() ? source : pos.file + ":" + std::to_string(pos.line);
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
 Scenario build(scenario::Document doc, const std::string& source, const std::vector<std::string>& overrides) {
   for (std::size_t k = 0; k < overrides.size(); ++k) doc.apply_override(overrides[k], static_cast<int>(k + 1));
   const Reader root(doc);
@@ -245,18 +332,23 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
         fmt::format("mean degree {} is not below society.persons − 1 = {}", sc.graph.mean_degree, sc.society.persons - 1),
         "a mean degree < society.persons − 1", "lower graph.mean_degree or raise society.persons");
   sc.behaviour = read_behaviour(root.section("behaviour"));
+  read_events(root.section("events"), sc.events);
+  sc.data = read_data(root.section("data"));
   const Reader systems = root.section("systems");
   for (const std::string& name : systems.table_keys()) {
     const Reader s = systems.section(name);
     if (!is_identifier(name))
       throw systems.error(name, "system name '" + name + "' is not an identifier", "letters, digits and '_'",
                           "rename the [systems." + name + "] table");
-    s.require_choice("type", {"composite"});
-    sc.systems.push_back(read_composite(s, name));
+    const std::string type = s.require_choice("type", {std::begin(kSystemTypes), std::end(kSystemTypes)});
+    if (type == "composite") sc.systems.push_back({name, type, read_composite(s, name)});
+    else if (type == "points") sc.systems.push_back({name, type, read_points_spec(s, sc.events)});
   }
   if (sc.systems.empty())
     throw root.error("systems", "no scoring system is defined", "at least one [systems.NAME] table",
                      "add e.g. [systems.sesame] with type = \"composite\"");
+  read_effects(root.section("effects"), sc.effects);
+  sc.rules = read_rules(root.section("consequences"), source);
   {
     const Reader m = root.section("measure");
     sc.measure.histogram_bin = m.get_double("histogram_bin", sc.measure.histogram_bin, 1, 600);

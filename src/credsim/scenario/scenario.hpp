@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <variant>
+
+#include "credsim/behave/catalog.hpp"
+#include "credsim/consequences/effects.hpp"
 #include "credsim/core/types.hpp"
+#include "credsim/systems/points_spec.hpp"
 
 namespace credsim {
 
@@ -34,6 +39,9 @@ struct SocietySpec {
   std::array<double, kEducationLevels> education_shares{0.25, 0.45, 0.25, 0.05};
   std::array<double, kAgeBands> age_shares{0.22, 0.22, 0.2, 0.24, 0.12};
   double stable_job_share = 0.6;
+  // Teachers, accountants, journalists, vets, tour guides, doctors, officials, CEOs,
+  // statisticians: professions barred to listed persons (SPEC §1.9, seeds 001, 002).
+  double scrutinised_share = 0.08;
   double parent_share = 0.45;
   // Consent to the private operator, per data domain (SPEC §1.1, seed 004).
   double consent_shopping = 0.9, consent_gaming = 0.6, consent_social = 0.5;
@@ -68,6 +76,9 @@ struct BehaviourSpec {
   double unapproved_post_rate = 0.05;   // unapproved political opinions per week (mean)
   double embarrassing_post_rate = 0.01; // embarrassing-but-true news per week (mean)
   double dissent_sigma = 1.2;           // spread of dissent propensity (lognormal sigma)
+  double misconduct_sigma = 0.8;        // spread of the misconduct multiplier (lognormal, mean 1)
+  double civic_sigma = 0.8;             // spread of the civic multiplier (lognormal, mean 1)
+  double civic_misconduct_corr = -0.3;  // correlation of the two log-multipliers
 };
 
 // Threshold privileges of the composite score and their economics (SPEC §1.9).
@@ -117,8 +128,51 @@ struct CompositeSpec {
   PrivilegeSpec privileges;
 };
 
+// The shared data layer (SPEC §1.6): detection by region, notification and appeals.
+// Per-event-type detection, false-record and misattribution rates live in the event catalog.
+struct DataSpec {
+  std::vector<double> region_detection;  // detection multiplier per region (empty: 1 everywhere)
+  double notify_prob = 0.5;              // a person is told of a record about them
+  double appeal_prob = 0.5;              // a notified, wrongly recorded person appeals
+  Tick appeal_delay = 8;                 // ticks until an appeal is decided
+  double appeal_success = 0.6;           // an appeal of a wrong record succeeds
+};
+
+// A consequence rule (SPEC §1.9, §1.4 memoranda): when a system's output meets a condition,
+// the person gets the effects. Conditions: "listed", "red_listed", "score >= 600" (>=, >, <=,
+// <, ==), "grade == C", "grade in [C, D]".
+struct ConditionSpec {
+  enum class Kind : std::uint8_t { kScore, kGrade, kListed, kRedListed };
+  enum class Op : std::uint8_t { kGe, kGt, kLe, kLt, kEq };
+  Kind kind = Kind::kListed;
+  Op op = Op::kGe;
+  double value = 0;
+  std::vector<std::string> grades;
+};
+
+struct RuleSpec {
+  std::string name;
+  std::string system;
+  std::string when_text;
+  ConditionSpec when;
+  std::vector<std::string> effects;
+  std::string where;  // "FILE: key 'consequences.NAME'" for errors found when systems are built
+};
+
 struct MeasureSpec {
   double histogram_bin = 25;  // score points per bin
+};
+
+// The explicit list of built-in system types: [systems.NAME] type = "..." (one file each).
+using SystemSpec = std::variant<CompositeSpec, PointsSpec>;
+inline constexpr const char* kSystemTypes[] = {"composite", "points"};
+
+struct SystemDecl {
+  std::string name;
+  std::string type;
+  SystemSpec spec;
+  template <class T>
+  const T& as() const { return std::get<T>(spec); }
 };
 
 struct Scenario {
@@ -128,7 +182,11 @@ struct Scenario {
   SocietySpec society;
   GraphSpec graph;
   BehaviourSpec behaviour;
-  std::vector<CompositeSpec> systems;  // [systems.NAME] with type = "composite"
+  EventCatalog events;       // default catalog with [events.NAME] changes and additions
+  DataSpec data;
+  std::vector<SystemDecl> systems;  // in file order
+  EffectLibrary effects;     // default effects with [effects.NAME] changes and additions
+  std::vector<RuleSpec> rules;      // [consequences.NAME]
   MeasureSpec measure;
 };
 

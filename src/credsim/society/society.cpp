@@ -35,7 +35,7 @@ double logit(double p) { return std::log(p / (1.0 - p)); }
 
 std::size_t Persons::memory_bytes() const {
   const std::size_t n = size();
-  return n * (sizeof(std::uint16_t) + 6 * sizeof(std::uint8_t) + 12 * sizeof(float) + sizeof(double));
+  return n * (sizeof(std::uint16_t) + 8 * sizeof(std::uint8_t) + 15 * sizeof(float) + sizeof(double));
 }
 
 std::vector<NodeId> region_sizes(NodeId n, const std::vector<double>& weights) {
@@ -65,7 +65,8 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
   auto resize = [n](auto&... cols) { (cols.resize(n), ...); };
   resize(p.region, p.education, p.age_band, p.stable_job, p.parent, p.consent, p.has_loan, p.income,
          p.initial_wealth, p.miss_prob, p.rate_baby, p.rate_games, p.rate_domestic, p.rate_luxury,
-         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth);
+         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth, p.misconduct, p.civic,
+         p.wealth_z, p.scrutinised);
 
   const double rho = s.wealth_income_corr;
   const double h = b.heterogeneity;
@@ -107,6 +108,14 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     p.gaming_hours[i] = gamer ? spread(b.gaming_hours, h, zg) : 0.0f;
     p.dissent[i] = spread(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
     p.embarrassing[i] = spread(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
+    // Propensities for the event catalog (appended to the draw order).
+    const double zm = rng.normal();
+    const double rc = b.civic_misconduct_corr;
+    const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
+    p.misconduct[i] = spread(1.0, b.misconduct_sigma, zm);
+    p.civic[i] = spread(1.0, b.civic_sigma, zc);
+    p.wealth_z[i] = static_cast<float>(zw);
+    p.scrutinised[i] = rng.bernoulli(s.scrutinised_share);
   });
 
   Businesses& biz = soc.businesses;
@@ -122,6 +131,9 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     biz.sector[j] = static_cast<std::uint8_t>(rng.below(8));
     biz.size[j] = static_cast<float>(std::floor(std::exp(1.5 + 1.5 * rng.normal())) + 1);
   });
+  p.legal_rep.assign(n, 0);
+  for (NodeId rep : biz.legal_representative)
+    if (rep != kNoNode) p.legal_rep[rep] = 1;
   return soc;
 }
 

@@ -32,6 +32,11 @@ struct Persons {
   std::vector<float> gaming_hours;       // mean hours per week (0 for non-gamers)
   std::vector<float> dissent;            // unapproved posts per week (mean)
   std::vector<float> embarrassing;       // embarrassing-but-true posts per week (mean)
+  std::vector<float> misconduct;         // multiplier of misconduct event rates (mean 1)
+  std::vector<float> civic;              // multiplier of civic event rates (mean 1)
+  std::vector<float> wealth_z;           // standardised log initial wealth (for elasticities)
+  std::vector<std::uint8_t> scrutinised; // works in a profession barred to the listed (SPEC §1.9)
+  std::vector<std::uint8_t> legal_rep;   // legal representative of at least one business
   // State that changes.
   std::vector<double> wealth;            // yuan; never below 0
 

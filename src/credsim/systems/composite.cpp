@@ -8,6 +8,7 @@
 #include "credsim/consequences/privileges.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
+#include "credsim/measure/metrics.hpp"
 
 namespace credsim {
 
@@ -76,10 +77,53 @@ Composite::Composite(const CompositeSpec& spec, std::size_t n)
   score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
   next_score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
   privileges_.assign(n, 0);
+  score_out_.assign(n, static_cast<float>(kCompositeMin));
+  band_out_.assign(n, 0);
+}
+
+void Composite::publish() {
+  parallel_for(score_.size(), [&](std::size_t i) {
+    score_out_[i] = score_[i];
+    band_out_[i] = static_cast<std::uint8_t>(composite_band(score_[i]));
+  });
+}
+
+void Composite::initialise(const SimContext& ctx) {
+  initialise_history(ctx.society.persons, ctx.scenario.behaviour);
+  score(ctx.society.persons, ctx.exchange);
+  update_privileges();
+  publish();
+}
+
+void Composite::record(const SimContext& ctx) {
+  record(ctx.society.persons, ctx.events, ctx.seed, ctx.replicate, ctx.tick);
+}
+
+void Composite::score(const SimContext& ctx) {
+  if (!is_recompute_tick(ctx.tick)) return;
+  score(ctx.society.persons, ctx.exchange);
+  publish();
+}
+
+void Composite::consequences(const SimContext&, std::vector<double>& wealth_delta) {
+  update_privileges();
+  parallel_for(score_.size(), [&](std::size_t i) { wealth_delta[i] += privilege_weekly_value(spec_.privileges, privileges_[i]); });
+}
+
+void Composite::measure(const SimContext& ctx, io::MetricsCsv& out) const {
+  measure_composite(ctx.tick, *this, ctx.society, ctx.scenario.measure, out);
+}
+
+SystemOutputs Composite::outputs() const {
+  SystemOutputs o;
+  o.score = &score_out_;
+  o.grade = &band_out_;
+  o.grade_names.assign(kCompositeBandNames.begin(), kCompositeBandNames.end());
+  return o;
 }
 
 std::size_t Composite::memory_bytes() const {
-  return score_.size() * (10 * sizeof(float) + 2 * sizeof(std::uint16_t) + sizeof(std::uint8_t));
+  return score_.size() * (11 * sizeof(float) + 2 * sizeof(std::uint16_t) + 2 * sizeof(std::uint8_t));
 }
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,

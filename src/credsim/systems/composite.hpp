@@ -11,6 +11,7 @@
 #include "credsim/run/exchange.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
+#include "credsim/systems/system.hpp"
 
 namespace credsim {
 
@@ -57,10 +58,21 @@ double relationships_subscore(const CompositeSpec& s, const RelationshipInputs& 
 std::uint16_t composite_score(const CompositeSpec& s, const Subscores& x);
 
 // One composite-score system instance: its records, scores and privileges.
-class Composite {
+class Composite final : public System {
  public:
   Composite(const CompositeSpec& spec, std::size_t persons);
   const CompositeSpec& spec() const { return spec_; }
+
+  // System interface: tick 0 = expected history, pre-score, score, privileges.
+  const std::string& name() const override { return spec_.name; }
+  std::string_view type() const override { return "composite"; }
+  void initialise(const SimContext& ctx) override;
+  void record(const SimContext& ctx) override;
+  void score(const SimContext& ctx) override;
+  void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
+  void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
+  SystemOutputs outputs() const override;
+
   // Before tick 0: the operator's records as the expected steady state of each person's own
   // propensities (a history as long as the records' memory), so tick 0 is not an empty-file
   // artefact. With initial_history = "empty" the records start at zero instead.
@@ -82,7 +94,7 @@ class Composite {
   const std::vector<std::uint16_t>& scores() const { return score_; }
   const std::vector<std::uint8_t>& privileges() const { return privileges_; }
   const CompositeRecords& records() const { return rec_; }
-  std::size_t memory_bytes() const;
+  std::size_t memory_bytes() const override;
 
  private:
   CompositeSpec spec_;
@@ -90,7 +102,10 @@ class Composite {
   CompositeRecords rec_;
   std::vector<std::uint16_t> score_, next_score_;
   std::vector<std::uint8_t> privileges_;
+  std::vector<float> score_out_;       // the score as published to consequence rules
+  std::vector<std::uint8_t> band_out_; // band index (kCompositeBandNames)
   bool scored_ = false;
+  void publish();
 };
 
 }  // namespace credsim

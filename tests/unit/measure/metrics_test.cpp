@@ -12,6 +12,7 @@
 
 #include "credsim/consequences/privileges.hpp"
 #include "credsim/run/simulation.hpp"
+#include "credsim/systems/composite.hpp"
 #include "test_support.hpp"
 
 namespace credsim {
@@ -58,8 +59,9 @@ type = "composite"
     csv.commit();
   }
   auto rows = read_rows(tmp.path() / "metrics.csv", "6", "s");
-  const auto& score = sim.systems()[0]->scores();
-  const auto& priv = sim.systems()[0]->privileges();
+  const auto& composite = dynamic_cast<const Composite&>(*sim.systems()[0]);
+  const auto& score = composite.scores();
+  const auto& priv = composite.privileges();
   const auto& wealth = sim.society().persons.wealth;
   const std::size_t n = score.size();
 

@@ -52,9 +52,9 @@ TEST(Scenario, DefaultPresetHasTheValuesItStates) {
   ASSERT_EQ(sc.systems.size(), 1u);
   EXPECT_EQ(sc.systems[0].name, "sesame");
   const std::array<double, 5> w{35, 25, 15, 20, 5};
-  EXPECT_EQ(sc.systems[0].weights, w);
-  EXPECT_EQ(sc.systems[0].recompute_every, 4u);
-  EXPECT_DOUBLE_EQ(sc.systems[0].privileges.instant_loan, 5600);
+  EXPECT_EQ(sc.systems[0].as<CompositeSpec>().weights, w);
+  EXPECT_EQ(sc.systems[0].as<CompositeSpec>().recompute_every, 4u);
+  EXPECT_DOUBLE_EQ(sc.systems[0].as<CompositeSpec>().privileges.instant_loan, 5600);
   EXPECT_EQ(sc.source, default_toml());
 }
 
@@ -67,9 +67,9 @@ TEST(Scenario, DefaultsAreAppliedAndResolved) {
   EXPECT_EQ(sc.run.seed, 1u);
   EXPECT_EQ(sc.society.region_weights, std::vector<double>(8, 1.0));
   EXPECT_EQ(sc.graph.model, GraphModel::kStochasticBlock);
-  EXPECT_EQ(sc.systems.at(0).weights, def.weights);
-  EXPECT_EQ(sc.systems.at(0).privileges.thresholds, def.privileges.thresholds);
-  EXPECT_TRUE(sc.systems.at(0).expected_history);
+  EXPECT_EQ(sc.systems.at(0).as<CompositeSpec>().weights, def.weights);
+  EXPECT_EQ(sc.systems.at(0).as<CompositeSpec>().privileges.thresholds, def.privileges.thresholds);
+  EXPECT_TRUE(sc.systems.at(0).as<CompositeSpec>().expected_history);
   // The run name comes from the file name, made into an identifier.
   EXPECT_EQ(sc.run.name, "my_file");
 
@@ -107,7 +107,7 @@ TEST(Scenario, SystemsInFileOrderThenFromSet) {
 TEST(Scenario, OverrideBeatsTheFileAndIsResolved) {
   const Scenario sc = load_scenario(default_toml(), {"society.persons=5000", "systems.sesame.weights.identity=0"});
   EXPECT_EQ(sc.society.persons, 5000u);
-  EXPECT_EQ(sc.systems.at(0).weights[2], 0.0);
+  EXPECT_EQ(sc.systems.at(0).as<CompositeSpec>().weights[2], 0.0);
   const auto j = nlohmann::json::parse(sc.resolved_json);
   EXPECT_EQ(j["society"]["persons"], 5000);
   EXPECT_EQ(j["systems"]["sesame"]["weights"]["identity"], 0.0);
@@ -137,7 +137,7 @@ TEST(ScenarioError, UnknownTopLevelSection) {
   const auto e = load_error(kSystem + "[sociey]\npersons = 1000\n");
   EXPECT_CONTAINS(e.what(), "t.toml:3:");
   EXPECT_CONTAINS(e.what(), "key 'sociey': unknown key (did you mean 'society'?)");
-  EXPECT_CONTAINS(e.what(), "expected one of the top-level keys: behaviour, graph, measure, run, society, systems");
+  EXPECT_CONTAINS(e.what(), "expected one of the top-level keys: behaviour, consequences, data, effects, events, graph, measure, run, society, systems");
 }
 
 TEST(ScenarioError, UnknownKeyInWeightsSuggests) {

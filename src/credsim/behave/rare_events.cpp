@@ -1,0 +1,80 @@
+// Rare-event sampling by per-block skipping and thinning (see rare_events.hpp).
+#include "credsim/behave/rare_events.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "credsim/core/parallel.hpp"
+#include "credsim/core/rng.hpp"
+
+namespace credsim {
+
+RareEventSampler::RareEventSampler(const EventCatalog& catalog, const Persons& p) : catalog_(&catalog), p_(&p) {
+  for (std::size_t k = 0; k < catalog.size(); ++k)
+    if (catalog[static_cast<EventTypeId>(k)].kind != EventKind::kDerived && catalog[static_cast<EventTypeId>(k)].rate > 0)
+      drawn_.push_back(static_cast<EventTypeId>(k));
+  const std::size_t blocks = (p.size() + kRareBlock - 1) / kRareBlock;
+  block_max_.assign(drawn_.size(), std::vector<float>(blocks, 0.0f));
+  for (std::size_t d = 0; d < drawn_.size(); ++d) {
+    parallel_for(blocks, [&](std::size_t b) {
+      double m = 0;
+      for (std::size_t i = b * kRareBlock; i < std::min(p.size(), (b + 1) * kRareBlock); ++i) m = std::max(m, rate(drawn_[d], i));
+      block_max_[d][b] = static_cast<float>(m * (1.0 + 1e-6));  // a bound, robust to float rounding
+    });
+  }
+}
+
+double RareEventSampler::rate(EventTypeId k, std::size_t i) const {
+  const EventTypeSpec& t = (*catalog_)[k];
+  double m = 1.0;
+  if (t.kind == EventKind::kMisconduct) m = p_->misconduct[i];
+  else if (t.kind == EventKind::kCivic) m = p_->civic[i];
+  const double e = t.wealth_elasticity;
+  if (e != 0.0) m *= std::exp(e * p_->wealth_z[i] - 0.5 * e * e);
+  return t.rate * m;
+}
+
+void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick tick, const TickEvents& ev,
+                            std::vector<Occurrence>& out) const {
+  out.clear();
+  const std::size_t n = p_->size();
+  const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
+  // One list per block, filled in parallel, concatenated in block order: deterministic.
+  std::vector<std::vector<Occurrence>> per_block(blocks);
+  parallel_for(blocks, [&](std::size_t b) {
+    auto& local = per_block[b];
+    const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
+    for (std::size_t d = 0; d < drawn_.size(); ++d) {
+      const EventTypeId k = drawn_[d];
+      const double rmax = block_max_[d][b];
+      if (rmax <= 0) continue;
+      const double qmax = -std::expm1(-rmax);  // P(at least one event) at the bound
+      Rng rng(seed, replicate, tick, (static_cast<std::uint64_t>(k) << 40) | b, Stream::kRareEvents);
+      for (std::size_t i = lo;;) {
+        const std::uint64_t skip = rng.geometric_skip(qmax);
+        if (skip >= hi - i) break;
+        i += skip;
+        const double qi = -std::expm1(-rate(k, i));
+        if (rng.uniform() * qmax < qi) local.push_back({static_cast<NodeId>(i), k, 1});
+        ++i;
+        if (i >= hi) break;
+      }
+    }
+    // Events derived from structured behaviour.
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (ev.repayment[i] == Repayment::kMissed) local.push_back({static_cast<NodeId>(i), ev::kMissedInstalment, 1});
+      if (ev.repayment[i] == Repayment::kDefault) local.push_back({static_cast<NodeId>(i), ev::kLoanDefault, 1});
+      if (ev.unapproved[i]) local.push_back({static_cast<NodeId>(i), ev::kUnapprovedPost, ev.unapproved[i]});
+      if (ev.embarrassing[i]) local.push_back({static_cast<NodeId>(i), ev::kEmbarrassingPost, ev.embarrassing[i]});
+    }
+    std::sort(local.begin(), local.end(), [](const Occurrence& a, const Occurrence& c) {
+      return a.person != c.person ? a.person < c.person : a.type < c.type;
+    });
+  });
+  std::size_t total = 0;
+  for (const auto& v : per_block) total += v.size();
+  out.reserve(total);
+  for (const auto& v : per_block) out.insert(out.end(), v.begin(), v.end());
+}
+
+}  // namespace credsim

@@ -1,0 +1,53 @@
+// The general consequence table (SPEC §1.9, §1.4): rules "condition on a system's output →
+// effects", evaluated for every person every tick into a bit mask of active effects, whose
+// economics (EffectSpec) feed wealth and income. One listing can fan out into many sectors —
+// the memorandum mechanism — simply by a rule naming many effects.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "credsim/consequences/effects.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "credsim/society/society.hpp"
+#include "credsim/systems/system.hpp"
+
+namespace credsim {
+
+// Parses "listed", "score >= 600", "grade in [C, D]"; nullopt with a message when malformed.
+std::optional<ConditionSpec> parse_condition(std::string_view text, std::string* problem);
+
+class Consequences {
+ public:
+  // Resolves system names and effect names; InputError (naming the rule) if one is unknown or
+  // the system does not publish what the condition reads.
+  Consequences(const std::vector<RuleSpec>& rules, const EffectLibrary& library,
+               const std::vector<std::unique_ptr<System>>& systems, const Society& society);
+  // Sets each person's active effects; adds their weekly values to wealth_delta and
+  // multiplies income_factor by their income factors.
+  void apply(const Society& society, std::vector<double>& wealth_delta, std::vector<float>& income_factor);
+  const std::vector<std::uint64_t>& active() const { return active_; }
+  const EffectLibrary& library() const { return library_; }
+  std::uint64_t used_effects() const { return used_; }
+  void measure(Tick tick, const Society& society, io::MetricsCsv& out) const;
+  std::size_t memory_bytes() const { return active_.size() * sizeof(std::uint64_t); }
+
+ private:
+  struct Compiled {
+    SystemOutputs outputs;
+    ConditionSpec when;
+    std::vector<std::uint8_t> grade_set;  // grade index → 1 if the condition includes it
+    std::uint64_t effects = 0;
+  };
+  bool holds(const Compiled& r, std::size_t i) const;
+  EffectLibrary library_;
+  std::vector<Compiled> rules_;
+  std::vector<std::uint64_t> active_;
+  std::uint64_t used_ = 0;  // effects named by some rule
+  std::uint64_t parents_ = 0, scrutinised_ = 0, legal_ = 0, everyone_ = 0;  // effect bits by target
+};
+
+}  // namespace credsim

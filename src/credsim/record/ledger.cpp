@@ -1,0 +1,103 @@
+// The shared data layer: detection, errors, notification and appeals (SPEC §1.6).
+#include "credsim/record/ledger.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "credsim/core/parallel.hpp"
+#include "credsim/core/rng.hpp"
+
+namespace credsim {
+
+void Ledger::open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate,
+                         std::uint64_t index) {
+  // Only the wrongly recorded appeal here (true records have no grounds; list exits by appeal
+  // are the court list's own mechanics). Decided appeal_delay ticks later.
+  Rng rng(seed, replicate, r.tick, index, Stream::kAppeals);
+  if (r.origin == Origin::kTrue || !r.notified || !rng.bernoulli(spec.appeal_prob)) return;
+  r.appealed = 1;
+  r.decided = r.tick + spec.appeal_delay;
+  pending_.push_back(index);
+}
+
+void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
+                         std::span<const Occurrence> occ, std::uint64_t seed, std::uint64_t replicate, Tick tick) {
+  const Persons& p = society.persons;
+  const std::size_t n = p.size();
+  added_begin_ = records_.size();
+  corrected_.clear();
+
+  auto region_factor = [&](NodeId i) {
+    if (spec.region_detection.empty()) return 1.0;
+    if (spec.region_detection.size() == 1) return spec.region_detection[0];
+    return spec.region_detection[std::min<std::size_t>(p.region[i], spec.region_detection.size() - 1)];
+  };
+  auto random_in_region = [&](Rng& rng, NodeId i) {
+    const std::uint16_t r = p.region[i];
+    const NodeId lo = society.region_start[r], hi = society.region_start[r + 1];
+    if (hi - lo <= 1) return i;
+    NodeId j = lo + static_cast<NodeId>(rng.below(hi - lo - 1));
+    return j >= i ? j + 1 : j;  // anyone in the region but the actor
+  };
+
+  // True events: detection and misattribution, one stream per person per tick (occurrences
+  // are sorted by person, so each person's draws are taken in a fixed order).
+  for (std::size_t a = 0; a < occ.size();) {
+    const NodeId i = occ[a].person;
+    Rng rng(seed, replicate, tick, i, Stream::kLedger);
+    for (; a < occ.size() && occ[a].person == i; ++a) {
+      const EventTypeSpec& t = catalog[occ[a].type];
+      const double d = std::min(1.0, t.detection * region_factor(i));
+      std::uint16_t seen = 0;
+      for (std::uint16_t c = 0; c < occ[a].count; ++c) seen += rng.bernoulli(d);
+      if (seen == 0) continue;
+      Record r{i, i, occ[a].type, seen, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
+      if (t.misattribution > 0 && rng.bernoulli(t.misattribution)) {
+        r.person = random_in_region(rng, i);
+        r.origin = r.person == i ? Origin::kTrue : Origin::kMisattributed;
+      }
+      r.notified = rng.bernoulli(spec.notify_prob);
+      records_.push_back(r);
+    }
+  }
+  // False records: for each type with a false rate, by skipping over fixed blocks of persons.
+  const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
+  for (std::size_t k = 0; k < catalog.size(); ++k) {
+    const double f = catalog[static_cast<EventTypeId>(k)].false_rate;
+    if (f <= 0) continue;
+    const double q = -std::expm1(-f);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      Rng rng(seed, replicate, tick, (static_cast<std::uint64_t>(k) << 40) | b, Stream::kFalseRecords);
+      const std::size_t hi = std::min(n, (b + 1) * kRareBlock);
+      for (std::size_t i = b * kRareBlock;;) {
+        const std::uint64_t skip = rng.geometric_skip(q);
+        if (skip >= hi - i) break;
+        i += skip;
+        Record r{static_cast<NodeId>(i), kNoNode, static_cast<EventTypeId>(k), 1, Origin::kFalse, RecordStatus::kActive,
+                 0, 0, tick, 0};
+        r.notified = rng.bernoulli(spec.notify_prob);
+        records_.push_back(r);
+        if (++i >= hi) break;
+      }
+    }
+  }
+  // Appeals opened by this tick's wrong records.
+  for (std::size_t k = added_begin_; k < records_.size(); ++k) open_appeal(records_[k], spec, seed, replicate, k);
+  // Appeals decided this tick (pending_ is in order opened; decisions are due in tick order).
+  std::size_t kept = 0;
+  for (std::size_t a = 0; a < pending_.size(); ++a) {
+    Record& r = records_[pending_[a]];
+    if (r.decided > tick) {
+      pending_[kept++] = pending_[a];
+      continue;
+    }
+    Rng rng(seed, replicate, tick, pending_[a], Stream::kAppeals);
+    if (rng.bernoulli(spec.appeal_success)) {
+      r.status = RecordStatus::kCorrected;
+      corrected_.push_back(pending_[a]);
+    }
+  }
+  pending_.resize(kept);
+}
+
+}  // namespace credsim

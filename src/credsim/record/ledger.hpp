@@ -1,0 +1,55 @@
+// What the record-keepers know (SPEC §1.6): every detected event, every false record and every
+// misattribution, with its origin kept (the model knows the truth; systems see only records).
+// Wrong records can be corrected only by appeal — after a delay, with a success probability —
+// and only by a person who was notified of them.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "credsim/behave/catalog.hpp"
+#include "credsim/behave/rare_events.hpp"
+#include "credsim/core/types.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "credsim/society/society.hpp"
+
+namespace credsim {
+
+enum class Origin : std::uint8_t { kTrue = 0, kFalse = 1, kMisattributed = 2 };
+enum class RecordStatus : std::uint8_t { kActive = 0, kCorrected = 1 };
+
+struct Record {
+  NodeId person;          // whom the record is against
+  NodeId actor;           // who did it (kNoNode for a false record)
+  EventTypeId type;
+  std::uint16_t count;
+  Origin origin;
+  RecordStatus status;
+  std::uint8_t notified;  // the person was told (can appeal)
+  std::uint8_t appealed;
+  Tick tick;              // when recorded
+  Tick decided;           // when an appeal is (or was) decided; 0 = none
+};
+
+class Ledger {
+ public:
+  const std::vector<Record>& records() const { return records_; }
+  // Records added in the current tick, and indices of records corrected in it.
+  std::span<const Record> added() const { return {records_.data() + added_begin_, records_.size() - added_begin_}; }
+  std::span<const std::uint64_t> corrected() const { return corrected_; }
+  std::size_t memory_bytes() const { return records_.capacity() * sizeof(Record); }
+
+  // The record stage: detection of this tick's occurrences, misattribution, false records,
+  // notification and appeal decisions. Deterministic for any thread count.
+  void record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
+                   std::span<const Occurrence> occurrences, std::uint64_t seed, std::uint64_t replicate, Tick tick);
+
+ private:
+  void open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate, std::uint64_t index);
+  std::vector<Record> records_;
+  std::size_t added_begin_ = 0;
+  std::vector<std::uint64_t> corrected_;
+  std::vector<std::uint64_t> pending_;  // indices of records with an open appeal, in order opened
+};
+
+}  // namespace credsim

@@ -1,0 +1,210 @@
+// Municipal points: catalog deltas applied as records arrive, warnings, automatic grades,
+// expiry and reversal on correction. Definitions: docs/MODEL.md, "Municipal points".
+#include "credsim/systems/points.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "credsim/core/parallel.hpp"
+#include "credsim/measure/stats.hpp"
+#include "credsim/scenario/reader.hpp"
+
+namespace credsim {
+
+PointsSpec read_points_spec(const scenario::Reader& r, const EventCatalog& catalog) {
+  PointsSpec s;
+  s.base = r.get_double("base", s.base, -1e9, 1e9);
+  s.min = r.get_double("min", s.min, -1e9, 1e9);
+  s.max = r.get_double("max", s.max, -1e9, 1e9);
+  if (s.min > s.base || s.max < s.base)
+    throw r.error("base", "base lies outside [min, max]", "min <= base <= max", "e.g. base = 1000, min = 0");
+  s.grade_names = r.get_string_array("grades", s.grade_names, 1, 32);
+  s.grade_lower = r.get_double_array("grade_lower", s.grade_lower, -1e18, 1e18, s.grade_names.size(), s.grade_names.size());
+  for (std::size_t k = 1; k < s.grade_lower.size(); ++k)
+    if (s.grade_lower[k] >= s.grade_lower[k - 1])
+      throw r.error("grade_lower", "grade lower bounds must fall from the best grade to the worst",
+                    "strictly decreasing bounds, one per grade", "e.g. [1050, 1030, 960, 850, 600, -1e18]");
+  for (const auto& g : s.grade_names)
+    if (g.empty() || g == "unrated") throw r.error("grades", "grade name '" + g + "' is reserved or empty", "other names", "rename it");
+  s.warning_first = r.get_bool("warning_first", s.warning_first);
+  s.record_validity = static_cast<Tick>(r.get_int("record_validity", 0, 0, 100000));
+  s.automatic_grade_ticks = static_cast<Tick>(r.get_int("automatic_grade_ticks", s.automatic_grade_ticks, 1, 100000));
+  for (double reg : r.get_double_array("regions", {}, 0, 65535, 0, 65536)) s.regions.push_back(static_cast<std::uint32_t>(reg));
+
+  // The catalog: the confirmed Rongcheng entries (SPEC §1.2) unless replaced.
+  if (!r.get_bool("replace_catalog", false)) {
+    s.catalog = {{"contract_breach", -20, ""},      {"sued_found_in_breach", -50, ""}, {"missed_instalment", -10, ""},
+                 {"private_lending_breach", -20, ""}, {"illegal_fundraising", -40, ""}, {"guarantee_breach", -20, ""},
+                 {"debt_suit_liability", -30, ""},  {"fraud", -30, ""},                {"counterfeit_goods", -30, ""},
+                 {"late_utility_fee", -20, ""},     {"court_utility_arrears", -50, ""}, {"heating_tampering", -50, ""},
+                 {"utility_theft", -60, ""},        {"destroying_public_equipment", -100, ""},
+                 {"traffic_ticket", -5, ""},        {"heroic_act", 30, ""},            {"drunk_driving", 0, "C"},
+                 {"charity", 5, ""},                {"volunteering", 5, ""},           {"blood_donation", 10, ""}};
+  }
+  auto entry = [&](const std::string& ev) -> PointsCatalogEntry& {
+    for (auto& e : s.catalog)
+      if (e.event == ev) return e;
+    s.catalog.push_back({ev, 0, ""});
+    return s.catalog.back();
+  };
+  const scenario::Reader cat = r.section("catalog");
+  for (const std::string& ev : cat.value_keys()) {
+    if (!catalog.find(ev)) {
+      std::vector<std::string> names;
+      for (const auto& t : catalog.types()) names.push_back(t.name);
+      const std::string near = scenario::closest_match(ev, names);
+      throw cat.error(ev, "'" + ev + "' is not an event type of the catalog",
+                      near.empty() ? "an event type name (docs/MODEL.md, Event catalog)" : "did you mean '" + near + "'?",
+                      "correct it, or define the event in [events." + ev + "]");
+    }
+    entry(ev).delta = cat.get_double(ev, 0, -1e6, 1e6);
+  }
+  const scenario::Reader ag = r.section("automatic_grade");
+  for (const std::string& ev : ag.value_keys()) {
+    if (!catalog.find(ev))
+      throw ag.error(ev, "'" + ev + "' is not an event type of the catalog", "an event type name", "correct it");
+    const std::string g = ag.get_choice(ev, s.grade_names.back(), s.grade_names);
+    entry(ev).automatic_grade = g;
+  }
+  if (s.catalog.size() > 64)
+    throw r.error("catalog", "more than 64 catalog entries", "at most 64", "merge entries");
+  for (const auto& e : s.catalog)
+    if (!catalog.find(e.event))
+      throw r.error("catalog", "default catalog entry '" + e.event + "' is missing from the event catalog", "the built-in event",
+                    "set replace_catalog = true and list your own entries");
+  return s;
+}
+
+Points::Points(std::string name, const PointsSpec& spec, std::size_t n)
+    : name_(std::move(name)), spec_(spec), balance_(n, static_cast<float>(spec.base)), grade_(n, 0),
+      auto_grade_(n, 255), auto_until_(n, 0), warned_(n, 0),
+      unrated_(static_cast<std::uint8_t>(spec.grade_names.size())) {}
+
+std::uint8_t Points::grade_of(double b) const {
+  for (std::size_t k = 0; k < spec_.grade_lower.size(); ++k)
+    if (b >= spec_.grade_lower[k]) return static_cast<std::uint8_t>(k);
+  return static_cast<std::uint8_t>(spec_.grade_lower.size() - 1);
+}
+
+void Points::initialise(const SimContext& ctx) {
+  const EventCatalog& cat = ctx.catalog;
+  entry_of_type_.assign(cat.size(), -1);
+  auto_grade_of_entry_.assign(spec_.catalog.size(), 255);
+  for (std::size_t e = 0; e < spec_.catalog.size(); ++e) {
+    entry_of_type_[*cat.find(spec_.catalog[e].event)] = static_cast<int>(e);
+    for (std::size_t g = 0; g < spec_.grade_names.size(); ++g)
+      if (spec_.grade_names[g] == spec_.catalog[e].automatic_grade) auto_grade_of_entry_[e] = static_cast<std::uint8_t>(g);
+  }
+  const Persons& p = ctx.society.persons;
+  in_scheme_.assign(p.size(), spec_.regions.empty() ? 1 : 0);
+  for (std::uint32_t r : spec_.regions)
+    if (r + 1 < ctx.society.region_start.size())
+      std::fill(in_scheme_.begin() + ctx.society.region_start[r], in_scheme_.begin() + ctx.society.region_start[r + 1], 1);
+  score(ctx);
+}
+
+void Points::record(const SimContext& ctx) {
+  const Tick t = ctx.tick;
+  const auto& records = ctx.ledger.records();
+  const std::uint64_t first = records.size() - ctx.ledger.added().size();
+  // New records, in ledger order (deterministic; the number of records is small next to n).
+  for (std::uint64_t k = first; k < records.size(); ++k) {
+    const Record& r = records[k];
+    const int e = entry_of_type_[r.type];
+    if (e < 0 || !in_scheme_[r.person]) continue;
+    const PointsCatalogEntry& entry = spec_.catalog[e];
+    if (auto_grade_of_entry_[e] != 255) {
+      auto_grade_[r.person] = std::max(auto_grade_[r.person] == 255 ? std::uint8_t{0} : auto_grade_[r.person], auto_grade_of_entry_[e]);
+      auto_until_[r.person] = t + spec_.automatic_grade_ticks;
+    }
+    if (entry.delta == 0) continue;
+    if (entry.delta < 0 && spec_.warning_first && !(warned_[r.person] & (std::uint64_t{1} << e))) {
+      warned_[r.person] |= std::uint64_t{1} << e;  // "warning before punishment" (SPEC §1.2)
+      ++warnings_;
+      continue;
+    }
+    const float delta = static_cast<float>(entry.delta * r.count);
+    balance_[r.person] = static_cast<float>(std::clamp<double>(balance_[r.person] + delta, spec_.min, spec_.max));
+    applied_[k] = {r.person, delta};
+    ++counted_;
+    if (spec_.record_validity > 0) expiries_.emplace_back(t + spec_.record_validity, k);
+  }
+  // Corrections: a record removed on appeal no longer counts.
+  for (std::uint64_t k : ctx.ledger.corrected()) {
+    auto it = applied_.find(k);
+    if (it == applied_.end()) continue;
+    balance_[it->second.person] =
+        static_cast<float>(std::clamp<double>(balance_[it->second.person] - it->second.delta, spec_.min, spec_.max));
+    applied_.erase(it);
+    ++reversed_;
+  }
+  // Expiry of old deductions and rewards.
+  while (!expiries_.empty() && expiries_.front().first <= t) {
+    auto it = applied_.find(expiries_.front().second);
+    if (it != applied_.end()) {
+      balance_[it->second.person] =
+          static_cast<float>(std::clamp<double>(balance_[it->second.person] - it->second.delta, spec_.min, spec_.max));
+      applied_.erase(it);
+    }
+    expiries_.pop_front();
+  }
+}
+
+void Points::score(const SimContext& ctx) {
+  const Tick t = ctx.tick;
+  parallel_for(balance_.size(), [&](std::size_t i) {
+    if (!in_scheme_[i]) {
+      grade_[i] = unrated_;
+      return;
+    }
+    std::uint8_t g = grade_of(balance_[i]);
+    if (auto_grade_[i] != 255) {
+      if (t < auto_until_[i]) g = std::max(g, auto_grade_[i]);  // an automatic grade caps the grade
+      else auto_grade_[i] = 255;
+    }
+    grade_[i] = g;
+  });
+}
+
+void Points::measure(const SimContext& ctx, io::MetricsCsv& out) const {
+  const Tick t = ctx.tick;
+  std::vector<double> x;
+  x.reserve(balance_.size());
+  for (std::size_t i = 0; i < balance_.size(); ++i)
+    if (in_scheme_[i]) x.push_back(balance_[i]);
+  out.row(t, name_, "residents", "", static_cast<double>(x.size()));
+  if (!x.empty()) {
+    out.row(t, name_, "points_mean", "", measure::mean(x));
+    out.row(t, name_, "points_sd", "", measure::stdev(x));
+    const double probs[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+    const auto q = measure::quantiles(x, probs);
+    const char* keys[] = {"p1", "p5", "p25", "p50", "p75", "p95", "p99"};
+    for (int k = 0; k < 7; ++k) out.row(t, name_, "points_quantile", keys[k], q[k]);
+  }
+  std::vector<std::uint64_t> count(spec_.grade_names.size() + 1, 0);
+  for (std::size_t i = 0; i < grade_.size(); ++i)
+    if (in_scheme_[i]) count[grade_[i]]++;
+  for (std::size_t g = 0; g < spec_.grade_names.size(); ++g)
+    out.row(t, name_, "grade_share", spec_.grade_names[g], x.empty() ? 0.0 : static_cast<double>(count[g]) / x.size());
+  out.row(t, name_, "records_counted", "", static_cast<double>(counted_));
+  out.row(t, name_, "warnings", "", static_cast<double>(warnings_));
+  out.row(t, name_, "records_reversed_on_appeal", "", static_cast<double>(reversed_));
+}
+
+SystemOutputs Points::outputs() const {
+  SystemOutputs o;
+  o.score = &balance_;
+  o.grade = &grade_;
+  o.grade_names = spec_.grade_names;
+  o.grade_names.push_back("unrated");
+  return o;
+}
+
+std::size_t Points::memory_bytes() const {
+  return balance_.size() * (sizeof(float) + 3 * sizeof(std::uint8_t) + sizeof(Tick) + sizeof(std::uint64_t)) +
+         applied_.size() * (sizeof(std::uint64_t) + sizeof(Applied) + 16);
+}
+
+}  // namespace credsim

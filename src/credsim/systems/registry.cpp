@@ -1,0 +1,19 @@
+// Built-in system types, one line each (kSystemTypes in scenario.hpp lists the same names).
+#include "credsim/systems/registry.hpp"
+
+#include "credsim/systems/composite.hpp"
+#include "credsim/systems/points.hpp"
+
+namespace credsim {
+
+std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons) {
+  return std::visit(
+      [&](const auto& spec) -> std::unique_ptr<System> {
+        using T = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<T, CompositeSpec>) return std::make_unique<Composite>(spec, persons);
+        else if constexpr (std::is_same_v<T, PointsSpec>) return std::make_unique<Points>(decl.name, spec, persons);
+      },
+      decl.spec);
+}
+
+}  // namespace credsim

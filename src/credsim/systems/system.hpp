@@ -1,0 +1,67 @@
+// The interface every scoring system implements (one file, one class per system, LAMMPS-style:
+// [systems.NAME] type = "points" → systems/points.cpp → Points). A system is called once per
+// stage per tick (a virtual call per stage, never per person), reads what earlier stages wrote
+// through the SimContext, and writes only its own columns. What a system publishes for the
+// consequence rules is its Outputs: a score, a grade and/or a list flag per person.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "credsim/behave/behaviour.hpp"
+#include "credsim/behave/catalog.hpp"
+#include "credsim/behave/rare_events.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/record/ledger.hpp"
+#include "credsim/run/exchange.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "credsim/society/society.hpp"
+
+namespace credsim {
+
+// Everything a stage may read. Built by the Simulation each tick; systems keep no pointers to it.
+struct SimContext {
+  const Scenario& scenario;
+  const Society& society;
+  const graph::Csr& graph;
+  const Exchange& exchange;
+  const EventCatalog& catalog;
+  const TickEvents& events;                  // this tick's structured behaviour
+  std::span<const Occurrence> occurrences;   // this tick's catalog events (the truth)
+  const Ledger& ledger;                      // what was recorded (with errors and corrections)
+  std::uint64_t seed, replicate;
+  Tick tick;
+};
+
+// A system's published outputs; any pointer may be null when the system has no such output.
+struct SystemOutputs {
+  const std::vector<float>* score = nullptr;          // numeric score per person
+  const std::vector<std::uint8_t>* grade = nullptr;   // grade index per person (0 = best)
+  std::vector<std::string> grade_names;               // names of grade indices
+  const std::vector<std::uint8_t>* listed = nullptr;  // 1 = on this system's (black) list
+  const std::vector<std::uint8_t>* red = nullptr;     // 1 = on this system's red list
+};
+
+class System {
+ public:
+  virtual ~System() = default;
+  virtual const std::string& name() const = 0;
+  virtual std::string_view type() const = 0;
+  // Before tick 0 (after the society, graph and catalog exist).
+  virtual void initialise(const SimContext&) {}
+  // record stage: take what this system can see of this tick's data.
+  virtual void record(const SimContext&) {}
+  // score stage: update scores, grades, lists.
+  virtual void score(const SimContext&) {}
+  // consequences stage: the system's own built-in consequences (the general rule table is
+  // applied by the Simulation from outputs()). Adds yuan per week to wealth_delta.
+  virtual void consequences(const SimContext&, std::vector<double>& /*wealth_delta*/) {}
+  virtual void measure(const SimContext&, io::MetricsCsv&) const {}
+  virtual SystemOutputs outputs() const = 0;
+  virtual std::size_t memory_bytes() const = 0;
+};
+
+}  // namespace credsim
