@@ -69,7 +69,7 @@ std::size_t Simulation::memory_bytes() const {
 
 SimContext Simulation::context() const {
   return SimContext{scenario_, society_, graph_, exchange_, scenario_.events, events_, occurrences_, ledger_,
-                    scenario_.run.seed, scenario_.run.replicate, tick_};
+                    scenario_.run.seed, scenario_.run.replicate, tick_, &systems_};
 }
 
 template <class Fn>

@@ -22,6 +22,8 @@
 
 namespace credsim {
 
+class System;
+
 // Everything a stage may read. Built by the Simulation each tick; systems keep no pointers to it.
 struct SimContext {
   const Scenario& scenario;
@@ -34,6 +36,10 @@ struct SimContext {
   const Ledger& ledger;                      // what was recorded (with errors and corrections)
   std::uint64_t seed, replicate;
   Tick tick;
+  // All systems of the run, in scenario order: a system may read another's published outputs
+  // (joint punishment, data sharing), never its internals.
+  const std::vector<std::unique_ptr<System>>* systems = nullptr;
+  const System* find_system(std::string_view name) const;
 };
 
 // A system's published outputs; any pointer may be null when the system has no such output.
@@ -47,6 +53,9 @@ struct SystemOutputs {
 
 class System {
  public:
+  System() = default;
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
   virtual ~System() = default;
   virtual const std::string& name() const = 0;
   virtual std::string_view type() const = 0;
@@ -63,5 +72,12 @@ class System {
   virtual SystemOutputs outputs() const = 0;
   virtual std::size_t memory_bytes() const = 0;
 };
+
+inline const System* SimContext::find_system(std::string_view name) const {
+  if (!systems) return nullptr;
+  for (const auto& s : *systems)
+    if (s->name() == name) return s.get();
+  return nullptr;
+}
 
 }  // namespace credsim
