@@ -1,0 +1,183 @@
+// Municipal points (Rongcheng): hand-computed balances and grades, warnings, automatic grades,
+// reversal on appeal, expiry, region coverage, reward-only catalogs, and the spec reader.
+#include "credsim/systems/points.hpp"
+
+#include <gtest/gtest.h>
+
+#include "credsim/core/error.hpp"
+#include "credsim/scenario/reader.hpp"
+#include "credsim/scenario/scenario.hpp"
+
+namespace credsim {
+namespace {
+
+// A tiny world whose ledger records exactly the occurrences we feed it.
+struct World {
+  Scenario sc;
+  Society soc;
+  graph::Csr g;
+  Exchange ex;
+  TickEvents ev;
+  Ledger ledger;
+  std::vector<Occurrence> occ;
+  Tick tick = 0;
+  explicit World(NodeId n)
+      : soc([&] {
+          SocietySpec s;
+          s.region_weights = {1, 1};
+          return generate_society(n, s, BehaviourSpec{}, 3, 0);
+        }()),
+        g(std::vector<EdgeIdx>(n + 1, 0), {}),
+        ex(g) {
+    for (auto& t : sc.events.mutable_types()) t.detection = 1, t.false_rate = 0, t.misattribution = 0;
+    sc.data.notify_prob = 0;
+    ev.resize(n);
+  }
+  SimContext ctx() const { return SimContext{sc, soc, g, ex, sc.events, ev, occ, ledger, 3, 0, tick}; }
+  // Advance one tick in which `events` happen (person, event name).
+  void step(System& s, std::vector<std::pair<NodeId, std::string>> events) {
+    ++tick;
+    occ.clear();
+    for (auto& [p, name] : events) occ.push_back({p, *sc.events.find(name), 1});
+    std::sort(occ.begin(), occ.end(), [](auto& a, auto& b) { return a.person != b.person ? a.person < b.person : a.type < b.type; });
+    ledger.record_tick(sc.data, sc.events, soc, occ, 3, 0, tick);
+    s.record(ctx());
+    s.score(ctx());
+  }
+};
+
+PointsSpec rongcheng() {
+  const auto doc = scenario::Document::parse_string("", "t.toml");
+  return read_points_spec(scenario::Reader(doc), EventCatalog{});
+}
+
+TEST(Points, GradeCutOffs) {
+  Points p("city", rongcheng(), 1);
+  // AAA ≥ 1050, AA 1030–1049, A 960–1029, B 850–959, C 600–849, D ≤ 599 (SPEC §1.2).
+  const std::pair<double, int> cases[] = {{1200, 0}, {1050, 0}, {1049, 1}, {1030, 1}, {1029, 2}, {960, 2},
+                                          {959, 3},  {850, 3},  {849, 4},  {600, 4},  {599, 5}, {-50, 5}};
+  for (auto [b, g] : cases) EXPECT_EQ(p.grade_of(b), g) << b;
+}
+
+TEST(Points, WarningFirstThenDeductionsRewardsAndGrades) {
+  World w(10);
+  Points p("city", rongcheng(), 10);
+  p.initialise(w.ctx());
+  EXPECT_EQ(p.balance()[0], 1000.0f);
+  EXPECT_EQ(p.grade()[0], 2);  // A
+  w.step(p, {{0, "traffic_ticket"}, {1, "heroic_act"}, {2, "utility_theft"}});
+  // First negative record of a type is a warning only; rewards count at once.
+  EXPECT_EQ(p.balance()[0], 1000.0f);
+  EXPECT_EQ(p.balance()[1], 1030.0f);  // +30: AA
+  EXPECT_EQ(p.grade()[1], 1);
+  EXPECT_EQ(p.balance()[2], 1000.0f);
+  EXPECT_EQ(p.warnings(), 2u);
+  w.step(p, {{0, "traffic_ticket"}, {2, "utility_theft"}, {2, "destroying_public_equipment"}});
+  EXPECT_EQ(p.balance()[0], 995.0f);   // −5
+  EXPECT_EQ(p.balance()[2], 940.0f);   // −60, and a warning for the first equipment record
+  EXPECT_EQ(p.grade()[2], 3);          // B
+  w.step(p, {{2, "destroying_public_equipment"}, {2, "court_utility_arrears"}});
+  EXPECT_EQ(p.balance()[2], 840.0f);   // −100; arrears warned
+  EXPECT_EQ(p.grade()[2], 4);          // C
+}
+
+TEST(Points, DrunkDrivingSetsGradeCForItsTerm) {
+  World w(4);
+  PointsSpec s = rongcheng();
+  s.automatic_grade_ticks = 3;
+  Points p("city", s, 4);
+  p.initialise(w.ctx());
+  w.step(p, {{1, "heroic_act"}, {1, "drunk_driving"}});
+  EXPECT_EQ(p.balance()[1], 1030.0f);
+  EXPECT_EQ(p.grade()[1], 4);  // C despite AA points
+  w.step(p, {});
+  w.step(p, {});
+  EXPECT_EQ(p.grade()[1], 4);  // ticks 1..3 under the automatic grade
+  w.step(p, {});
+  EXPECT_EQ(p.grade()[1], 1);  // tick 4: back to AA
+}
+
+TEST(Points, CorrectedRecordIsReversed) {
+  World w(20000);
+  PointsSpec s = rongcheng();
+  s.warning_first = false;
+  w.sc.events.mutable_types()[*w.sc.events.find("late_utility_fee")].false_rate = 0.01;
+  w.sc.data.notify_prob = 1;
+  w.sc.data.appeal_prob = 1;
+  w.sc.data.appeal_success = 1;
+  w.sc.data.appeal_delay = 2;
+  Points p("city", s, 20000);
+  p.initialise(w.ctx());
+  w.step(p, {});
+  w.sc.events.mutable_types()[*w.sc.events.find("late_utility_fee")].false_rate = 0;
+  std::size_t hit = 0;
+  for (std::size_t i = 0; i < 20000; ++i) hit += p.balance()[i] < 1000.0f;
+  ASSERT_GT(hit, 100u);  // false records deducted −20 each
+  w.step(p, {});
+  w.step(p, {});  // tick 3 = 1 + delay: every appeal succeeds
+  for (std::size_t i = 0; i < 20000; ++i) ASSERT_EQ(p.balance()[i], 1000.0f) << i;
+}
+
+TEST(Points, DeductionsExpireAfterTheirValidity) {
+  World w(3);
+  PointsSpec s = rongcheng();
+  s.warning_first = false;
+  s.record_validity = 2;
+  Points p("city", s, 3);
+  p.initialise(w.ctx());
+  w.step(p, {{0, "contract_breach"}});
+  EXPECT_EQ(p.balance()[0], 980.0f);
+  w.step(p, {});
+  EXPECT_EQ(p.balance()[0], 980.0f);
+  w.step(p, {});  // recorded at tick 1, counts until tick 1 + 2
+  EXPECT_EQ(p.balance()[0], 1000.0f);
+}
+
+TEST(Points, OnlyResidentsOfCoveredRegionsAreRated) {
+  World w(10);  // regions 0 = ids 0..4, 1 = ids 5..9
+  PointsSpec s = rongcheng();
+  s.regions = {1};
+  s.warning_first = false;
+  Points p("city", s, 10);
+  p.initialise(w.ctx());
+  w.step(p, {{0, "fraud"}, {7, "fraud"}});
+  EXPECT_EQ(p.balance()[0], 1000.0f);
+  EXPECT_EQ(p.balance()[7], 970.0f);
+  EXPECT_EQ(p.outputs().grade_names[p.grade()[0]], "unrated");
+  EXPECT_EQ(p.outputs().grade_names[p.grade()[7]], "A");
+}
+
+TEST(Points, RewardOnlyCatalogFromTheScenario) {
+  const Scenario sc = load_scenario_string(R"(
+[society]
+persons = 100
+[graph]
+mean_degree = 4
+[systems.xiamen]
+type = "points"
+replace_catalog = true
+[systems.xiamen.catalog]
+volunteering = 10
+blood_donation = 20
+)", "x.toml", {});
+  const auto& s = sc.systems[0].as<PointsSpec>();
+  ASSERT_EQ(s.catalog.size(), 2u);
+  for (const auto& e : s.catalog) EXPECT_GT(e.delta, 0);
+}
+
+TEST(Points, CatalogNamesMustBeEventTypes) {
+  try {
+    load_scenario_string("[society]\npersons = 100\n[graph]\nmean_degree = 4\n[systems.c]\ntype = \"points\"\n"
+                         "[systems.c.catalog]\ntrafic_ticket = -5\n",
+                         "x.toml", {});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("x.toml:8:"), std::string::npos) << m;
+    EXPECT_NE(m.find("systems.c.catalog.trafic_ticket"), std::string::npos) << m;
+    EXPECT_NE(m.find("did you mean 'traffic_ticket'?"), std::string::npos) << m;
+  }
+}
+
+}  // namespace
+}  // namespace credsim
