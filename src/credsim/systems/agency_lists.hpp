@@ -1,0 +1,78 @@
+// Agency lists (SPEC §1.4): each agency (tax, transport, market regulation, ...) keeps a black
+// list ("N records of these types within W ticks → listed for T ticks"), a warning list (one
+// record in its field → warning for T_w ticks) and optionally a red list ("no negative record for
+// W ticks and at least M civic records"); the "big data" rule black-lists a party on warning lists
+// in three fields. The system publishes listed (any black list), red, and a grade per person;
+// memoranda of understanding are consequence rules on these outputs ([consequences.NAME]).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "credsim/systems/agency_lists_spec.hpp"
+#include "credsim/systems/system.hpp"
+
+namespace credsim {
+
+class AgencyLists final : public System {
+ public:
+  // Grade indices published per person (0 = best).
+  enum Grade : std::uint8_t { kRed = 0, kClear = 1, kWarning = 2, kBlack = 3 };
+
+  AgencyLists(std::string name, const AgencyListsSpec& spec, std::size_t persons);
+  const std::string& name() const override { return name_; }
+  std::string_view type() const override { return "agency_lists"; }
+  void initialise(const SimContext& ctx) override;
+  void record(const SimContext& ctx) override;
+  void score(const SimContext& ctx) override;
+  void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
+  SystemOutputs outputs() const override;
+  std::size_t memory_bytes() const override;
+
+  std::size_t agencies() const { return spec_.agencies.size(); }
+  // Slot a < agencies(): agency a's black list; slot agencies(): the three-fields ("big data") list.
+  bool black_in(NodeId i, std::size_t slot, Tick t) const { return black_until_[i * slots_ + slot] > t; }
+  bool warned_in(NodeId i, std::size_t agency, Tick t) const { return warn_until_[i * spec_.agencies.size() + agency] > t; }
+  bool wrongful_in(NodeId i, std::size_t slot) const { return wrongful_[i * slots_ + slot] != 0; }
+  const std::vector<std::uint8_t>& listed() const { return listed_; }
+  const std::vector<std::uint8_t>& red() const { return red_; }
+  const std::vector<std::uint8_t>& grade() const { return grade_; }
+  std::uint64_t entries(std::size_t slot) const { return entries_[slot]; }
+  std::uint64_t wrongful_entries() const { return wrongful_entries_; }
+  std::uint64_t delisted_on_appeal() const { return delisted_on_appeal_; }
+
+ private:
+  struct Hit {
+    Tick tick;
+    std::uint16_t count;
+    std::uint8_t agency;
+    std::uint8_t positive;  // 1: counts for the agency's red list; 0: a watched (negative) record
+    Origin origin;
+    std::uint64_t ledger;   // index of the record in the ledger (for corrections)
+  };
+  // Watched records of `agency` with tick in (t − window, t]; true_only: only true records.
+  std::uint32_t count_negative(NodeId i, std::size_t agency, Tick t, Tick window, bool true_only) const;
+  // Fields (agencies keeping warning lists) with a watched record in (t − warning_ticks, t].
+  std::uint32_t warned_fields(NodeId i, Tick t, bool true_only) const;
+  void on_negative(NodeId i, std::size_t agency, Tick t);
+  void check_big_data(NodeId i, Tick t);
+  void on_correction(std::uint64_t ledger_index, const Record& r, Tick t);
+
+  std::string name_;
+  AgencyListsSpec spec_;
+  std::size_t slots_;
+  std::vector<std::vector<std::uint8_t>> negative_agencies_;  // event type → agencies watching it
+  std::vector<std::vector<std::uint8_t>> positive_agencies_;  // event type → agencies whose red list counts it
+  Tick keep_negative_ = 0, keep_positive_ = 0;                // how long hits are kept
+  std::vector<std::vector<Hit>> hits_;                        // per person, in ledger order
+  std::vector<Tick> black_until_, black_since_;               // n × slots: listed while tick < until
+  std::vector<std::uint8_t> wrongful_;                        // n × slots: current listing rests on wrong records
+  std::vector<Tick> warn_until_;                              // n × agencies
+  std::vector<std::uint8_t> listed_, red_, grade_, big_;
+  std::vector<std::uint8_t> prev_listed_, prev_red_;
+  std::vector<std::uint64_t> entries_;                        // per slot, cumulative
+  std::uint64_t wrongful_entries_ = 0, delisted_on_appeal_ = 0;
+  std::uint64_t black_entries_tick_ = 0, black_exits_tick_ = 0, red_entries_tick_ = 0, red_exits_tick_ = 0;
+};
+
+}  // namespace credsim
