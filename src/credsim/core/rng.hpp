@@ -27,6 +27,8 @@ enum class Stream : std::uint32_t {
   kLedger = 41,         // detection, misattribution, notification, appeals of ledger records
   kFalseRecords = 42,   // entity = (event type << 40) | block
   kAppeals = 43,
+  kAgencyLists = 120,   // agency lists (reserved; the lists draw nothing yet)
+  kCorporate = 121,     // corporate credit: entity = business, | 1<<40 political, | 2<<40 replacement, 3<<40 code key
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a
