@@ -49,6 +49,10 @@ void print_summary(const RunResult& r) {
   std::printf("results: %s\n", r.out_dir.c_str());
   std::printf("  %-14s %-24s %14s\n", "system", "metric (final tick)", "value");
   for (const auto& row : r.summary) std::printf("  %-14s %-24s %14.6g\n", row.system.c_str(), row.metric.c_str(), row.value);
+  if (!r.calibration.empty()) {
+    std::printf("  %-38s %14s %14s\n", "calibration target (final tick)", "model", "target");
+    for (const auto& c : r.calibration) std::printf("  %-38s %14.6g %14.6g\n", c.name.c_str(), c.model, c.target);
+  }
   std::printf("wall %.2fs, %.3g person-ticks/s, peak memory %.1f MiB\n", r.wall_seconds, r.person_ticks_per_second,
               r.peak_rss_bytes / 1048576.0);
 }

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -151,12 +152,19 @@ LoadedGraph load_edge_list(const std::string& path) {
                          (errno ? std::strerror(errno) : "out of memory") + ")",
                      "a readable file", "check the path and the file's permissions");
   }
-  gzbuffer(f.get(), 1 << 20);
+  // Buffers sized for the file (a tiny file need not cost 7 MiB of buffers), up to 1 MiB for
+  // zlib and kChunk for lines; a gzip file's text is guessed at 4x its size. Any size is correct:
+  // lines straddle reads through `carry`, and a line longer than the buffer grows it.
+  const std::uintmax_t disk = std::filesystem::file_size(path, ec);
+  const std::uintmax_t guess = ec ? kChunk : (gz ? disk * 4 : disk) + 1;
+  const std::size_t cap0 = std::bit_ceil(static_cast<std::size_t>(
+      std::clamp<std::uintmax_t>(guess, std::size_t{4} << 10, kChunk)));
+  gzbuffer(f.get(), static_cast<unsigned>(std::min<std::size_t>(cap0, std::size_t{1} << 20)));
 
   Parser parser(path);
   // Not zero-filled: zeroing the whole chunk touched every page of it (a page fault each) even
   // for a tiny file; only the bytes gzread writes are ever read.
-  std::size_t cap = kChunk;
+  std::size_t cap = cap0;
   auto buf = std::make_unique_for_overwrite<char[]>(cap);
   std::size_t carry = 0;  // bytes of an unfinished line kept at the front of buf
   for (;;) {

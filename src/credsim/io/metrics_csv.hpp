@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <limits>
+#include <vector>
 
 #include "credsim/core/types.hpp"
 #include "credsim/io/output_file.hpp"
@@ -14,12 +16,26 @@ namespace credsim::io {
 class MetricsCsv {
  public:
   explicit MetricsCsv(const std::filesystem::path& path);
+  // Remember the value of one (system, metric, key) row each time it is written (calibration
+  // targets compare against it). Returns a handle for last_value().
+  std::size_t watch(std::string system, std::string metric, std::string key);
+  // The value most recently written for a watched row, and the tick it was written at
+  // (NaN and no tick until it has been written).
+  double last_value(std::size_t handle) const { return watched_[handle].value; }
+  bool seen(std::size_t handle, Tick tick) const { return watched_[handle].written && watched_[handle].tick == tick; }
   void row(Tick tick, std::string_view system, std::string_view metric, std::string_view key, double value);
   void end_tick();  // flush what this tick wrote
   void commit() { file_.commit(); }
   std::size_t rows() const { return rows_; }
 
  private:
+  struct Watched {
+    std::string system, metric, key;
+    double value = std::numeric_limits<double>::quiet_NaN();
+    Tick tick = 0;
+    bool written = false;
+  };
+  std::vector<Watched> watched_;
   OutputFile file_;
   std::string buffer_;
   std::size_t rows_ = 0;

@@ -105,6 +105,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
     }
   }
 
+  for (const auto& c : sim.calibration()) res.calibration.push_back({c.name, c.model, c.target});
+
   nlohmann::json m;
   m["credsim_version"] = kVersion;
   m["git_commit"] = kGitCommit;

@@ -28,6 +28,11 @@ struct RunResult {
   double person_ticks_per_second = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::vector<SummaryRow> summary;  // final tick, for the terminal
+  struct Target {
+    std::string name;
+    double model, target;
+  };
+  std::vector<Target> calibration;  // final tick
 };
 
 // progress(tick, ticks, person_ticks_per_second) is called after every tick.

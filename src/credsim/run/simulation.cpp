@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/graph/edge_list.hpp"
 #include "credsim/graph/generators.hpp"
@@ -85,6 +86,8 @@ bool Simulation::is_measure_tick(Tick t) const {
 
 void Simulation::initialise(io::MetricsCsv* metrics) {
   const SimContext ctx = context();
+  if (metrics)
+    for (const TargetSpec& t : scenario_.targets) target_handles_.push_back(metrics->watch(t.system, t.metric, t.key));
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->initialise(ctx);
   });
@@ -142,6 +145,19 @@ void Simulation::measure(io::MetricsCsv& out) {
   measure_ledger(tick_, ledger_, society_, out);
   for (const auto& s : systems_) s->measure(ctx, out);
   consequences_->measure(tick_, society_, out);
+  calibration_.clear();
+  for (std::size_t k = 0; k < target_handles_.size(); ++k) {
+    const TargetSpec& t = scenario_.targets[k];
+    if (tick_ == 0 && !out.seen(target_handles_[k], 0))
+      throw InputError(SourcePos{scenario_.source, 0, 0}, "targets." + t.name,
+                       "no metric row (system '" + t.system + "', metric '" + t.metric + "', key '" + t.key + "') is written",
+                       "the system, metric and key of a row of metrics.csv",
+                       "run a few ticks and look up the row in metrics.csv, then copy its three names");
+    const double model = out.seen(target_handles_[k], tick_) ? out.last_value(target_handles_[k]) : std::nan("");
+    out.row(tick_, "calibration", t.name, "model", model);
+    out.row(tick_, "calibration", t.name, "target", t.value);
+    calibration_.push_back({t.name, model, t.value});
+  }
   out.end_tick();
 }
 

@@ -50,6 +50,12 @@ class Simulation {
   const Ledger& ledger() const { return ledger_; }
   const Consequences& consequences() const { return *consequences_; }
   const std::array<double, kStages>& stage_seconds() const { return stage_seconds_; }
+  struct Calibration {
+    std::string name;
+    double model, target;
+  };
+  // Model vs target for each [targets.NAME], as of the last measured tick.
+  const std::vector<Calibration>& calibration() const { return calibration_; }
   std::size_t memory_bytes() const;
 
  private:
@@ -71,6 +77,8 @@ class Simulation {
   std::unique_ptr<Consequences> consequences_;
   std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards
   std::vector<float> income_factor_;  // this tick's income multiplier from effects
+  std::vector<std::size_t> target_handles_;
+  std::vector<Calibration> calibration_;
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
 };

@@ -228,13 +228,20 @@ Document Document::parse_file(const std::string& path) {
                      "a readable TOML scenario file",
                      "check the file's permissions" + cwd_hint);
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // istream::read, not `ss << in.rdbuf()`: a read error (EIO) inside rdbuf() only sets failbit
+  // on the output stream, the same as an empty file, so an unreadable file parsed as empty.
+  std::string text;
+  char chunk[1 << 14];
+  errno = 0;
+  while (in.read(chunk, sizeof chunk), in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
-    throw InputError(SourcePos{path, 0, 0}, "", "error while reading scenario file",
+    const std::string reason = errno ? std::string(": ") + std::strerror(errno) : std::string();
+    throw InputError(SourcePos{path, 0, 0}, "", "error while reading scenario file" + reason,
                      "a readable TOML scenario file", "check the file and the disk");
   }
-  return parse_string(ss.str(), path);
+  return parse_string(text, path);
 }
 
 void Document::apply_override(std::string_view assignment, int index) {

@@ -316,6 +316,24 @@ std::vector<RuleSpec> read_rules(const Reader& r, const std::string& source) {
   return rules;
 }
 
+std::vector<TargetSpec> read_targets(const Reader& r) {
+  std::vector<TargetSpec> out;
+  for (const std::string& name : r.table_keys()) {
+    const Reader t = r.section(name);
+    if (!is_identifier(name))
+      throw r.error(name, "target name '" + name + "' is not an identifier", "letters, digits and '_'", "rename it");
+    TargetSpec s;
+    s.name = name;
+    s.system = t.require_string("system");
+    s.metric = t.require_string("metric");
+    s.key = t.get_string("key", "");
+    s.value = t.require_double("value", -1e18, 1e18);
+    s.source = t.get_string("source", "");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 Scenario build(scenario::Document doc, const std::string& source, const std::vector<std::string>& overrides) {
   for (std::size_t k = 0; k < overrides.size(); ++k) doc.apply_override(overrides[k], static_cast<int>(k + 1));
   const Reader root(doc);
@@ -343,12 +361,16 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
     const std::string type = s.require_choice("type", {std::begin(kSystemTypes), std::end(kSystemTypes)});
     if (type == "composite") sc.systems.push_back({name, type, read_composite(s, name)});
     else if (type == "points") sc.systems.push_back({name, type, read_points_spec(s, sc.events)});
+    else if (type == "court_list") sc.systems.push_back({name, type, read_court_list_spec(s, sc.events)});
+    else if (type == "agency_lists") sc.systems.push_back({name, type, read_agency_lists_spec(s, sc.events)});
+    else if (type == "corporate") sc.systems.push_back({name, type, read_corporate_spec(s, sc.events)});
   }
   if (sc.systems.empty())
     throw root.error("systems", "no scoring system is defined", "at least one [systems.NAME] table",
                      "add e.g. [systems.sesame] with type = \"composite\"");
   read_effects(root.section("effects"), sc.effects);
   sc.rules = read_rules(root.section("consequences"), source);
+  sc.targets = read_targets(root.section("targets"));
   {
     const Reader m = root.section("measure");
     sc.measure.histogram_bin = m.get_double("histogram_bin", sc.measure.histogram_bin, 1, 600);

@@ -13,6 +13,9 @@
 #include "credsim/consequences/effects.hpp"
 #include "credsim/core/types.hpp"
 #include "credsim/systems/points_spec.hpp"
+#include "credsim/systems/court_list_spec.hpp"
+#include "credsim/systems/agency_lists_spec.hpp"
+#include "credsim/systems/corporate_spec.hpp"
 
 namespace credsim {
 
@@ -159,13 +162,21 @@ struct RuleSpec {
   std::string where;  // "FILE: key 'consequences.NAME'" for errors found when systems are built
 };
 
+// A calibration target (SPEC §5): a published figure to set beside one metric of the run.
+struct TargetSpec {
+  std::string name;
+  std::string system, metric, key;  // the metrics.csv row compared
+  double value = 0;                 // the published figure (already scaled to the model)
+  std::string source;               // where the figure comes from
+};
+
 struct MeasureSpec {
   double histogram_bin = 25;  // score points per bin
 };
 
 // The explicit list of built-in system types: [systems.NAME] type = "..." (one file each).
-using SystemSpec = std::variant<CompositeSpec, PointsSpec>;
-inline constexpr const char* kSystemTypes[] = {"composite", "points"};
+using SystemSpec = std::variant<CompositeSpec, PointsSpec, CourtListSpec, AgencyListsSpec, CorporateSpec>;
+inline constexpr const char* kSystemTypes[] = {"composite", "points", "court_list", "agency_lists", "corporate"};
 
 struct SystemDecl {
   std::string name;
@@ -187,6 +198,7 @@ struct Scenario {
   std::vector<SystemDecl> systems;  // in file order
   EffectLibrary effects;     // default effects with [effects.NAME] changes and additions
   std::vector<RuleSpec> rules;      // [consequences.NAME]
+  std::vector<TargetSpec> targets;  // [targets.NAME]
   MeasureSpec measure;
 };
 

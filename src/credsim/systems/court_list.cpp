@@ -16,10 +16,10 @@
 namespace credsim {
 namespace {
 // Streams of this system (SPEC §6: one per purpose), specialised per instance by name.
-constexpr Stream kJudgmentStream = static_cast<Stream>(100);  // judgment given a record
-constexpr Stream kTickStream = static_cast<Stream>(101);     // per judgment per tick
-constexpr Stream kPersonStream = static_cast<Stream>(102);   // restriction breaches, travel
-constexpr Stream kBusinessStream = static_cast<Stream>(103); // business judgments
+constexpr Stream kJudgmentStream = Stream::kCourtList;          // judgment given a record
+constexpr Stream kTickStream = Stream::kCourtListTick;          // per judgment per tick
+constexpr Stream kPersonStream = Stream::kCourtListPerson;      // restriction breaches, travel
+constexpr Stream kBusinessStream = Stream::kCourtListBusiness;  // business judgments
 
 bool calibratable(const std::string& m) {
   for (const char* c : kCourtListCalibratable)
@@ -114,6 +114,10 @@ void CourtList::record(const SimContext& ctx) {
   const Tick t = ctx.tick;
   const Persons& p = ctx.society.persons;
   if (judicial_type_.size() != ctx.catalog.size()) initialise(ctx);
+  // This tick's counters start here: record is the first stage of a tick that can list or delist.
+  entries_tick_ = 0;
+  entries_circ_tick_.fill(0);
+  exits_cause_tick_.fill(0);
   const auto& records = ctx.ledger.records();
   const std::uint64_t first = records.size() - ctx.ledger.added().size();
   const Stream js = named_stream(kJudgmentStream, name_);
@@ -263,9 +267,6 @@ void CourtList::score(const SimContext& ctx) {
   const Tick t = ctx.tick;
   const Persons& p = ctx.society.persons;
   if (business_rep_.size() != ctx.society.businesses.size_rows()) business_rep_ = ctx.society.businesses.legal_representative;
-  entries_tick_ = 0;
-  entries_circ_tick_.fill(0);
-  exits_cause_tick_.fill(0);
   payments_.clear();
   committed_.clear();
   auto compliance = [&](NodeId i) {

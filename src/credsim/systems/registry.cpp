@@ -2,6 +2,9 @@
 #include "credsim/systems/registry.hpp"
 
 #include "credsim/systems/composite.hpp"
+#include "credsim/systems/agency_lists.hpp"
+#include "credsim/systems/corporate.hpp"
+#include "credsim/systems/court_list.hpp"
 #include "credsim/systems/points.hpp"
 
 namespace credsim {
@@ -12,6 +15,9 @@ std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons)
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, CompositeSpec>) return std::make_unique<Composite>(spec, persons);
         else if constexpr (std::is_same_v<T, PointsSpec>) return std::make_unique<Points>(decl.name, spec, persons);
+        else if constexpr (std::is_same_v<T, CourtListSpec>) return std::make_unique<CourtList>(decl.name, spec, persons);
+        else if constexpr (std::is_same_v<T, AgencyListsSpec>) return std::make_unique<AgencyLists>(decl.name, spec, persons);
+        else if constexpr (std::is_same_v<T, CorporateSpec>) return std::make_unique<Corporate>(decl.name, spec, persons);
       },
       decl.spec);
 }

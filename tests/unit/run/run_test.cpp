@@ -144,3 +144,57 @@ TEST(Run, FreshRunDirIsNamedAfterScenarioAndUnique) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(Targets, ModelBesideTargetEveryMeasuredTick) {
+  test::TempDir tmp("targets");
+  const Scenario sc = load_scenario_string(std::string(kSmall) + R"(
+[targets.waiver]
+system = "sesame"
+metric = "privilege_share"
+key = "instant_loan_deposit_free_hotels"
+value = 0.4
+)", "t.toml", {});
+  RunOptions opt;
+  opt.out_dir = tmp.path() / "r";
+  const RunResult r = run_scenario(sc, opt);
+  ASSERT_EQ(r.calibration.size(), 1u);
+  EXPECT_EQ(r.calibration[0].target, 0.4);
+  // The model value is exactly the metric row it names, at the same tick.
+  const std::string csv = slurp(tmp.path() / "r" / "metrics.csv");
+  std::istringstream in(csv);
+  std::map<std::string, std::string> model, metric;
+  for (std::string line; std::getline(in, line);) {
+    const auto tick = line.substr(0, line.find(','));
+    if (line.find(",sesame,privilege_share,instant_loan_deposit_free_hotels,") != std::string::npos)
+      metric[tick] = line.substr(line.rfind(',') + 1);
+    if (line.find(",calibration,waiver,model,") != std::string::npos) model[tick] = line.substr(line.rfind(',') + 1);
+  }
+  EXPECT_EQ(model.size(), 10u);
+  EXPECT_EQ(model, metric);
+  EXPECT_NE(csv.find("9,calibration,waiver,target,0.4\n"), std::string::npos);
+}
+
+TEST(Targets, UnknownMetricIsAnInputErrorBeforeTheRun) {
+  test::TempDir tmp("targets-bad");
+  const Scenario sc = load_scenario_string(std::string(kSmall) + R"(
+[targets.waiver]
+system = "sesame"
+metric = "privilege_shares"
+value = 0.4
+)", "t.toml", {});
+  RunOptions opt;
+  opt.out_dir = tmp.path() / "r";
+  try {
+    run_scenario(sc, opt);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("targets.waiver"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("metric 'privilege_shares'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace credsim
