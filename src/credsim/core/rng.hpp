@@ -27,12 +27,15 @@ enum class Stream : std::uint32_t {
   kLedger = 41,         // detection, misattribution, notification, appeals of ledger records
   kFalseRecords = 42,   // entity = (event type << 40) | block
   kAppeals = 43,
+  kReports = 44,        // rewarded reporting: entity = block of reporters
   kAgencyLists = 120,   // agency lists (reserved; the lists draw nothing yet)
   kCorporate = 121,     // corporate credit: entity = business, | 1<<40 political, | 2<<40 replacement, 3<<40 code key
   kCourtList = 100,         // court list: a judgment given a record (entity = ledger index)
   kCourtListTick = 101,     // court list: per judgment per tick (payment, listing, appeal)
   kCourtListPerson = 102,   // court list: restriction breaches; travel tries (entity | 1<<40)
   kCourtListBusiness = 103, // court list: business judgments
+  kFico = 110,              // FICO-style: initial file (tick = kNoTick), hard inquiries per tick
+  kPlatformRating = 111,    // platform ratings: base of named_stream(kPlatformRating, system name)
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a

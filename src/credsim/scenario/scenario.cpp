@@ -262,13 +262,21 @@ void read_events(const Reader& r, EventCatalog& cat) {
   }
 }
 
-DataSpec read_data(const Reader& r) {
+DataSpec read_data(const Reader& r, const EventCatalog& catalog) {
   DataSpec d;
   d.region_detection = r.get_double_array("region_detection", {}, 0, 100, 0, 65535);
   d.notify_prob = r.get_double("notify_prob", d.notify_prob, 0, 1);
   d.appeal_prob = r.get_double("appeal_prob", d.appeal_prob, 0, 1);
   d.appeal_delay = static_cast<Tick>(r.get_int("appeal_delay", d.appeal_delay, 1, 10000));
   d.appeal_success = r.get_double("appeal_success", d.appeal_success, 0, 1);
+  const Reader rep = r.section("reporting");
+  d.reporting.rate = rep.get_double("rate", d.reporting.rate, 0, 100);
+  d.reporting.reward = rep.get_double("reward", d.reporting.reward, 0, 1e9);
+  d.reporting.false_share = rep.get_double("false_share", d.reporting.false_share, 0, 1);
+  d.reporting.false_type = rep.get_string("false_type", d.reporting.false_type);
+  if (!catalog.find(d.reporting.false_type))
+    throw rep.error("false_type", "'" + d.reporting.false_type + "' is not an event type", "an event type of the catalog",
+                    "e.g. false_type = \"jaywalking\"");
   return d;
 }
 
@@ -351,7 +359,7 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
         "a mean degree < society.persons − 1", "lower graph.mean_degree or raise society.persons");
   sc.behaviour = read_behaviour(root.section("behaviour"));
   read_events(root.section("events"), sc.events);
-  sc.data = read_data(root.section("data"));
+  sc.data = read_data(root.section("data"), sc.events);
   const Reader systems = root.section("systems");
   for (const std::string& name : systems.table_keys()) {
     const Reader s = systems.section(name);
@@ -364,6 +372,8 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
     else if (type == "court_list") sc.systems.push_back({name, type, read_court_list_spec(s, sc.events)});
     else if (type == "agency_lists") sc.systems.push_back({name, type, read_agency_lists_spec(s, sc.events)});
     else if (type == "corporate") sc.systems.push_back({name, type, read_corporate_spec(s, sc.events)});
+    else if (type == "fico") sc.systems.push_back({name, type, read_fico_spec(s, sc.events)});
+    else if (type == "platform_rating") sc.systems.push_back({name, type, read_platform_rating_spec(s, sc.events)});
   }
   if (sc.systems.empty())
     throw root.error("systems", "no scoring system is defined", "at least one [systems.NAME] table",

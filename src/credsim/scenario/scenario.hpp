@@ -16,6 +16,8 @@
 #include "credsim/systems/court_list_spec.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
 #include "credsim/systems/corporate_spec.hpp"
+#include "credsim/systems/fico_spec.hpp"
+#include "credsim/systems/platform_rating_spec.hpp"
 
 namespace credsim {
 
@@ -133,12 +135,21 @@ struct CompositeSpec {
 
 // The shared data layer (SPEC §1.6): detection by region, notification and appeals.
 // Per-event-type detection, false-record and misattribution rates live in the event catalog.
+// Rewarded reporting (SPEC §1.7, seed 000): people report friends' misconduct for a reward.
+struct ReportingSpec {
+  double rate = 0;          // reports per person per week (0: no reporting)
+  double reward = 0;        // yuan per report that produces a record
+  double false_share = 0.1; // a report about a friend with nothing to report is false with this probability
+  std::string false_type = "jaywalking";  // the event type a false report alleges
+};
+
 struct DataSpec {
   std::vector<double> region_detection;  // detection multiplier per region (empty: 1 everywhere)
   double notify_prob = 0.5;              // a person is told of a record about them
   double appeal_prob = 0.5;              // a notified, wrongly recorded person appeals
   Tick appeal_delay = 8;                 // ticks until an appeal is decided
   double appeal_success = 0.6;           // an appeal of a wrong record succeeds
+  ReportingSpec reporting;
 };
 
 // A consequence rule (SPEC §1.9, §1.4 memoranda): when a system's output meets a condition,
@@ -175,8 +186,8 @@ struct MeasureSpec {
 };
 
 // The explicit list of built-in system types: [systems.NAME] type = "..." (one file each).
-using SystemSpec = std::variant<CompositeSpec, PointsSpec, CourtListSpec, AgencyListsSpec, CorporateSpec>;
-inline constexpr const char* kSystemTypes[] = {"composite", "points", "court_list", "agency_lists", "corporate"};
+using SystemSpec = std::variant<CompositeSpec, PointsSpec, CourtListSpec, AgencyListsSpec, CorporateSpec, FicoSpec, PlatformRatingSpec>;
+inline constexpr const char* kSystemTypes[] = {"composite", "points", "court_list", "agency_lists", "corporate", "fico", "platform_rating"};
 
 struct SystemDecl {
   std::string name;

@@ -23,8 +23,6 @@ constexpr std::array<const char*, 7> kProbKeys{"p1", "p5", "p25", "p50", "p75", 
 // categories, no traffic): SPEC §1.12.
 const std::vector<std::string> kBureauDomains{"finance", "judicial", "utilities", "tax"};
 
-// Until kFicoStream is registered in core/rng.hpp (value 110).
-constexpr Stream kFicoStream = static_cast<Stream>(110);
 
 std::uint16_t sat_add(std::uint16_t a, std::uint32_t b) {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(65535u, a + b));
@@ -175,7 +173,7 @@ void Fico::initialise(const SimContext& ctx) {
     double years = spec_.credit_years[std::min<std::size_t>(p.age_band[i], 4)];
     if (spec_.record_validity > 0) years = std::min(years, spec_.record_validity / 52.0);
     const double due = std::floor(years * 52.0 / b.repayment_period);
-    Rng rng(ctx.seed, ctx.replicate, Rng::kNoTick, i, kFicoStream);
+    Rng rng(ctx.seed, ctx.replicate, Rng::kNoTick, i, Stream::kFico);
     const double miss = due * p.miss_prob[i];
     const std::uint32_t missed = rng.poisson(miss * (1.0 - b.default_given_miss));
     const std::uint32_t defaults = rng.poisson(miss * b.default_given_miss);
@@ -212,7 +210,7 @@ void Fico::record(const SimContext& ctx) {
     spending_avg_[i] = static_cast<float>(spending_avg_[i] + spend_weight_ * (ev.spending[i] - spending_avg_[i]));
     std::uint32_t inq = 0;
     if (spec_.inquiry_rate > 0) {
-      Rng rng(ctx.seed, ctx.replicate, t, i, kFicoStream);
+      Rng rng(ctx.seed, ctx.replicate, t, i, Stream::kFico);
       inq = rng.poisson(spec_.inquiry_rate);
     }
     inquiries_[i] = static_cast<float>(inquiry_decay_ * inquiries_[i] + inq);

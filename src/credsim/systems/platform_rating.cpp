@@ -13,8 +13,6 @@
 namespace credsim {
 
 namespace {
-// Until Stream::kPlatformRating is registered in core/rng.hpp (value 111).
-constexpr Stream kPlatformRatingStream = static_cast<Stream>(111);
 constexpr std::array<double, 7> kProbs{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 constexpr std::array<const char*, 7> kProbKeys{"p1", "p5", "p25", "p50", "p75", "p95", "p99"};
 constexpr std::array<const char*, 4> kTierNames{"top_rated", "above_standard", "below_standard", "not_provider"};
@@ -117,7 +115,7 @@ RatingDraw platform_rate(double quality, double bias, double noise, double reluc
 // ---- the system -------------------------------------------------------------------------------
 
 PlatformRating::PlatformRating(std::string name, const PlatformRatingSpec& spec, std::size_t n)
-    : stream_(named_stream(kPlatformRatingStream, name)), name_(std::move(name)), spec_(spec),
+    : stream_(named_stream(Stream::kPlatformRating, name)), name_(std::move(name)), spec_(spec),
       score_(n, std::numeric_limits<float>::quiet_NaN()), grade_(n, kNotProvider), listed_(n, 0) {}
 
 void PlatformRating::rate(const SimContext& ctx, std::size_t p, std::uint32_t m, double reluctance, Tick tick,

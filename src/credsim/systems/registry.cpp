@@ -5,6 +5,8 @@
 #include "credsim/systems/agency_lists.hpp"
 #include "credsim/systems/corporate.hpp"
 #include "credsim/systems/court_list.hpp"
+#include "credsim/systems/fico.hpp"
+#include "credsim/systems/platform_rating.hpp"
 #include "credsim/systems/points.hpp"
 
 namespace credsim {
@@ -18,6 +20,8 @@ std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons)
         else if constexpr (std::is_same_v<T, CourtListSpec>) return std::make_unique<CourtList>(decl.name, spec, persons);
         else if constexpr (std::is_same_v<T, AgencyListsSpec>) return std::make_unique<AgencyLists>(decl.name, spec, persons);
         else if constexpr (std::is_same_v<T, CorporateSpec>) return std::make_unique<Corporate>(decl.name, spec, persons);
+        else if constexpr (std::is_same_v<T, FicoSpec>) return std::make_unique<Fico>(decl.name, spec, persons);
+        else if constexpr (std::is_same_v<T, PlatformRatingSpec>) return std::make_unique<PlatformRating>(decl.name, spec, persons);
       },
       decl.spec);
 }
