@@ -2,7 +2,7 @@
 #   make run   install missing Debian packages, build (Release), run scenarios/default.toml
 #   make test  install missing Debian packages, build, run the whole test suite (ctest)
 #   make test-sanitize  the whole suite built with AddressSanitizer + UBSan (build-sanitize/)
-#   make fuzz  libFuzzer targets (clang, build-fuzz/), each run FUZZ_SECONDS on tests/fuzz/corpus
+#   make fuzz  libFuzzer targets (clang, build-fuzz/), each run FUZZ_SECONDS (one process) on tests/fuzz/corpus
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.toml
@@ -47,14 +47,14 @@ fuzz-build: deps
 		-DCREDSIM_FUZZ=ON -DCREDSIM_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_edge_list
 
-# Runs each fuzzer FUZZ_SECONDS on a scratch copy of the corpus (the committed corpus stays small:
+# Runs each fuzzer FUZZ_SECONDS on the committed corpus, writing new inputs to $(FUZZ_BUILD)/corpus/ (the committed one stays small:
 # merge new inputs into it by hand with -merge=1, see tests/fuzz/README.md). Crashes land in
 # $(FUZZ_BUILD)/crashes/: copy them to tests/fuzz/regressions/<target>/.
 fuzz: fuzz-build
 	@for t in scenario edge_list; do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
-	  $(SAN_ENV) $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -jobs=1 -workers=1 \
-	    -max_len=4096 -timeout=20 -rss_limit_mb=4096 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
+	  $(SAN_ENV) OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=4096 -len_control=0 -timeout=20 -rss_limit_mb=4096 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; \
 	done
 
