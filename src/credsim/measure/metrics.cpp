@@ -56,6 +56,11 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
   std::uint64_t ever = 0, now = 0;
   for (auto w : wrong) ever += w > 0, now += w == 2;
   out.row(t, "data", "share_with_wrong_record_ever", "", n ? static_cast<double>(ever) / n : 0.0);
+  const auto& rep = ledger.reports();
+  out.row(t, "data", "reports", "true", static_cast<double>(rep.true_reports));
+  out.row(t, "data", "reports", "false", static_cast<double>(rep.false_reports));
+  out.row(t, "data", "reports", "empty", static_cast<double>(rep.empty_reports));
+  out.row(t, "data", "report_rewards_paid", "", rep.rewards_paid);
   out.row(t, "data", "share_with_uncorrected_wrong_record", "", n ? static_cast<double>(now) / n : 0.0);
 }
 

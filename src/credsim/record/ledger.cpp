@@ -21,7 +21,8 @@ void Ledger::open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, st
 }
 
 void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
-                         std::span<const Occurrence> occ, std::uint64_t seed, std::uint64_t replicate, Tick tick) {
+                         std::span<const Occurrence> occ, std::uint64_t seed, std::uint64_t replicate, Tick tick,
+                         const graph::Csr* graph) {
   const Persons& p = society.persons;
   const std::size_t n = p.size();
   added_begin_ = records_.size();
@@ -42,6 +43,7 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
 
   // True events: detection and misattribution, one stream per person per tick (occurrences
   // are sorted by person, so each person's draws are taken in a fixed order).
+  std::vector<std::uint8_t> detected(occ.size(), 0);
   for (std::size_t a = 0; a < occ.size();) {
     const NodeId i = occ[a].person;
     Rng rng(seed, replicate, tick, i, Stream::kLedger);
@@ -51,6 +53,7 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
       std::uint16_t seen = 0;
       for (std::uint16_t c = 0; c < occ[a].count; ++c) seen += rng.bernoulli(d);
       if (seen == 0) continue;
+      detected[a] = 1;
       Record r{i, i, occ[a].type, seen, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
       if (t.misattribution > 0 && rng.bernoulli(t.misattribution)) {
         r.person = random_in_region(rng, i);
@@ -58,6 +61,60 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
       }
       r.notified = rng.bernoulli(spec.notify_prob);
       records_.push_back(r);
+    }
+  }
+  // Rewarded reporting (SPEC §1.7): reporters, found by skipping over fixed blocks, each report
+  // one friend. A friend with undetected misconduct this tick is reported truly (the first such
+  // event); otherwise the report is false with probability false_share (a record of
+  // false_type), or empty. Each report that makes a record earns the reward.
+  rewards_.clear();
+  const ReportingSpec& rep = spec.reporting;
+  if (rep.rate > 0 && graph != nullptr) {
+    const EventTypeId false_type = *catalog.find(rep.false_type);
+    const double q = -std::expm1(-rep.rate);
+    const std::size_t rblocks = (n + kRareBlock - 1) / kRareBlock;
+    for (std::size_t b = 0; b < rblocks; ++b) {
+      Rng rng(seed, replicate, tick, b, Stream::kReports);
+      const std::size_t hi = std::min(n, (b + 1) * kRareBlock);
+      for (std::size_t i = b * kRareBlock;;) {
+        const std::uint64_t skip = rng.geometric_skip(q);
+        if (skip >= hi - i) break;
+        i += skip;
+        const auto friends = graph->neighbours(static_cast<NodeId>(i));
+        if (!friends.empty()) {
+          const NodeId j = friends[rng.below(friends.size())];
+          auto it = std::lower_bound(occ.begin(), occ.end(), j, [](const Occurrence& o, NodeId v) { return o.person < v; });
+          std::size_t found = occ.size();
+          for (auto k = static_cast<std::size_t>(it - occ.begin()); k < occ.size() && occ[k].person == j; ++k)
+            if (!detected[k] && catalog[occ[k].type].kind == EventKind::kMisconduct) { found = k; break; }
+          Record r{j, j, 0, 1, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
+          r.channel = Channel::kReported;
+          bool made = false;
+          if (found < occ.size()) {
+            detected[found] = 1;
+            r.type = occ[found].type;
+            made = true;
+            reports_.true_reports++;
+          } else if (rng.bernoulli(rep.false_share)) {
+            r.type = false_type;
+            r.actor = kNoNode;
+            r.origin = Origin::kFalse;
+            made = true;
+            reports_.false_reports++;
+          } else {
+            reports_.empty_reports++;
+          }
+          if (made) {
+            r.notified = rng.bernoulli(spec.notify_prob);
+            records_.push_back(r);
+            if (rep.reward > 0) {
+              rewards_.emplace_back(static_cast<NodeId>(i), rep.reward);
+              reports_.rewards_paid += rep.reward;
+            }
+          }
+        }
+        if (++i >= hi) break;
+      }
     }
   }
   // False records: for each type with a false rate, by skipping over fixed blocks of persons.

@@ -10,12 +10,15 @@
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/core/types.hpp"
+#include "credsim/graph/csr.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
 
 namespace credsim {
 
 enum class Origin : std::uint8_t { kTrue = 0, kFalse = 1, kMisattributed = 2 };
+// How a record came about: the collector's own detection, or a rewarded report (SPEC §1.7).
+enum class Channel : std::uint8_t { kDetected = 0, kReported = 1 };
 enum class RecordStatus : std::uint8_t { kActive = 0, kCorrected = 1 };
 
 struct Record {
@@ -29,6 +32,7 @@ struct Record {
   std::uint8_t appealed;
   Tick tick;              // when recorded
   Tick decided;           // when an appeal is (or was) decided; 0 = none
+  Channel channel = Channel::kDetected;
 };
 
 class Ledger {
@@ -41,8 +45,17 @@ class Ledger {
 
   // The record stage: detection of this tick's occurrences, misattribution, false records,
   // notification and appeal decisions. Deterministic for any thread count.
+  // `graph` is needed only for rewarded reporting (reporters report their friends).
   void record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
-                   std::span<const Occurrence> occurrences, std::uint64_t seed, std::uint64_t replicate, Tick tick);
+                   std::span<const Occurrence> occurrences, std::uint64_t seed, std::uint64_t replicate, Tick tick,
+                   const graph::Csr* graph = nullptr);
+  // Rewards earned by reporters this tick (reporter, yuan), in order.
+  std::span<const std::pair<NodeId, double>> rewards() const { return rewards_; }
+  struct ReportCounts {
+    std::uint64_t true_reports = 0, false_reports = 0, empty_reports = 0;
+    double rewards_paid = 0;
+  };
+  const ReportCounts& reports() const { return reports_; }  // cumulative
 
  private:
   void open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate, std::uint64_t index);
@@ -50,6 +63,8 @@ class Ledger {
   std::size_t added_begin_ = 0;
   std::vector<std::uint64_t> corrected_;
   std::vector<std::uint64_t> pending_;  // indices of records with an open appeal, in order opened
+  std::vector<std::pair<NodeId, double>> rewards_;
+  ReportCounts reports_;
 };
 
 }  // namespace credsim

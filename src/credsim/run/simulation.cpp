@@ -107,7 +107,7 @@ void Simulation::step(io::MetricsCsv* metrics) {
   });
   const SimContext ctx = context();  // after behave: it views this tick's occurrences
   timed(Stage::kRecord, [&] {
-    ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t);
+    ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t, &graph_);
     for (auto& s : systems_) s->record(ctx);
   });
   timed(Stage::kScore, [&] {
@@ -117,6 +117,7 @@ void Simulation::step(io::MetricsCsv* metrics) {
     std::fill(wealth_delta_.begin(), wealth_delta_.end(), 0.0);
     std::fill(income_factor_.begin(), income_factor_.end(), 1.0f);
     for (auto& s : systems_) s->consequences(ctx, wealth_delta_);
+    for (const auto& [reporter, reward] : ledger_.rewards()) wealth_delta_[reporter] += reward;  // SPEC §1.7
     consequences_->apply(society_, wealth_delta_, income_factor_);
     // The economy: savings from (effective) income, returns on wealth, purchases beyond the
     // consumption budget, late fees, and what privileges and sanctions are worth. Wealth never

@@ -135,3 +135,48 @@ TEST(Ledger, WithoutNotificationNobodyAppealsAndTrueRecordsAreNeverAppealed) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(Ledger, RewardedReportsFindUndetectedMisconductOrAreFalse) {
+  World w(4);
+  const EventTypeId k = *w.cat.find("jaywalking");
+  w.cat.mutable_types()[k].detection = 0;  // nobody is caught by cameras
+  w.data.reporting.rate = 50;              // everybody reports every week (1 − e^−50 ≈ 1)
+  w.data.reporting.reward = 25;
+  w.data.reporting.false_share = 1;
+  // 0 — 1 and 2 — 3: each person's only friend is the other of the pair.
+  const graph::Csr g(std::vector<EdgeIdx>{0, 1, 2, 3, 4}, std::vector<NodeId>{1, 0, 3, 2});
+  Ledger l;
+  const std::vector<Occurrence> occ{{1, k, 1}};  // person 1 jaywalked
+  l.record_tick(w.data, w.cat, w.soc, occ, 1, 0, 1, &g);
+  ASSERT_EQ(l.records().size(), 4u);
+  int truthful = 0, falsely = 0;
+  for (const Record& r : l.records()) {
+    EXPECT_EQ(r.channel, Channel::kReported);
+    EXPECT_EQ(r.type, k);
+    if (r.origin == Origin::kTrue) {
+      ++truthful;
+      EXPECT_EQ(r.person, 1u);  // reported by person 0
+    } else {
+      ++falsely;
+      EXPECT_EQ(r.actor, kNoNode);
+    }
+  }
+  EXPECT_EQ(truthful, 1);
+  EXPECT_EQ(falsely, 3);  // 0, 2 and 3 had nothing to report and false_share = 1
+  EXPECT_EQ(l.rewards().size(), 4u);
+  EXPECT_EQ(l.reports().true_reports, 1u);
+  EXPECT_EQ(l.reports().false_reports, 3u);
+  EXPECT_DOUBLE_EQ(l.reports().rewards_paid, 100.0);
+  // With no false reports, only the true one is made.
+  w.data.reporting.false_share = 0;
+  Ledger l2;
+  l2.record_tick(w.data, w.cat, w.soc, occ, 1, 0, 1, &g);
+  ASSERT_EQ(l2.records().size(), 1u);
+  EXPECT_EQ(l2.reports().empty_reports, 3u);
+}
+
+}  // namespace
+}  // namespace credsim
