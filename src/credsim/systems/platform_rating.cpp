@@ -105,6 +105,23 @@ bool platform_deactivates(const PlatformRatingSpec& s, std::uint32_t count, doub
   return count >= s.min_ratings && mean < s.cutoff;
 }
 
+double platform_expected_rating(const PlatformRatingSpec& s, double q, double r) {
+  const double sd = std::sqrt(s.rater_noise * s.rater_noise + s.rater_bias_sd * s.rater_bias_sd);
+  // P(honest <= k) = P(perceived < k + 0.5) (std::lround rounds halves away from zero; ties have
+  // probability 0 for sd > 0).
+  auto cdf = [&](double x) {
+    if (sd == 0) return q < x ? 1.0 : 0.0;
+    return 0.5 * std::erfc(-(x - q) / (sd * std::sqrt(2.0)));
+  };
+  double e = 0, below = 0;
+  for (int k = 1; k <= 4; ++k) {
+    const double pk = cdf(k + 0.5) - below;
+    below += pk;
+    e += pk * ((1 - r) * k + 5 * r);
+  }
+  return e + (1 - below) * 5;
+}
+
 RatingDraw platform_rate(double quality, double bias, double noise, double reluctance, double reluctance0, Rng& rng) {
   const double perceived = quality + bias + noise * rng.normal();
   const auto honest = static_cast<std::uint8_t>(std::clamp(std::lround(perceived), 1L, 5L));
@@ -157,6 +174,7 @@ void PlatformRating::initialise(const SimContext& ctx) {
     if (is_provider[i]) providers_.push_back(static_cast<NodeId>(i)), quality_.push_back(q[i]);
   const std::size_t np = providers_.size();
   active_.assign(np, 1);
+  by_noise_.assign(np, 0);
   rings_ = RatingRings(np, spec_.window, spec_.defect_max_rating);
   p_sum_.assign(np, 0);
   p_sum_cf_.assign(np, 0);
@@ -170,7 +188,7 @@ void PlatformRating::initialise(const SimContext& ctx) {
   tick_sum_cf_ = deterministic_sum<std::uint64_t>(np, [&](std::size_t p) { return std::uint64_t{p_sum_cf_[p]}; });
   tick_n_ = deterministic_sum<std::uint64_t>(np, [&](std::size_t p) { return std::uint64_t{p_n_[p]}; });
   given0_ = given_mean();
-  publish(false);
+  publish(false, 0);
   const double total = deterministic_sum<double>(np, [&](std::size_t p) { return rings_.mean(p); });
   displayed0_ = np ? total / static_cast<double>(np) : std::numeric_limits<double>::quiet_NaN();
 }
@@ -190,7 +208,8 @@ void PlatformRating::record(const SimContext& ctx) {
   tick_n_ = deterministic_sum<std::uint64_t>(np, [&](std::size_t p) { return std::uint64_t{p_n_[p]}; });
 }
 
-void PlatformRating::publish(bool allow_deactivation) {
+void PlatformRating::publish(bool allow_deactivation, Tick tick) {
+  const double rel = platform_reluctance(spec_, tick);
   parallel_for(providers_.size(), [&](std::size_t p) {
     if (!active_[p]) return;  // a deactivated provider's rating and tier stay as they were
     const NodeId i = providers_[p];
@@ -198,13 +217,15 @@ void PlatformRating::publish(bool allow_deactivation) {
     if (allow_deactivation && platform_deactivates(spec_, rings_.count(p), m)) {
       active_[p] = 0;
       listed_[i] = 1;
+      const double q = quality_[p] + spec_.quality_drift_per_year * tick / 52.0;
+      by_noise_[p] = platform_expected_rating(spec_, q, rel) >= spec_.cutoff;
     }
     score_[i] = static_cast<float>(m);
     grade_[i] = platform_tier(spec_, rings_.filled(p), rings_.defect_rate(p));
   });
 }
 
-void PlatformRating::score(const SimContext&) { publish(true); }
+void PlatformRating::score(const SimContext& ctx) { publish(true, ctx.tick); }
 
 void PlatformRating::consequences(const SimContext& ctx, std::vector<double>& wealth_delta) {
   // A deactivated provider no longer earns the platform share of their weekly income.
@@ -223,11 +244,12 @@ void PlatformRating::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   const std::size_t np = providers_.size();
   std::vector<double> mean, mean_cf;
   std::array<std::uint64_t, 3> tier{};
-  std::uint64_t deactivated = 0, noise = 0;
+  std::uint64_t deactivated = 0, latent_above = 0, noise = 0;
   for (std::size_t p = 0; p < np; ++p) {
     if (!active_[p]) {
       ++deactivated;
-      noise += quality_[p] >= spec_.cutoff;
+      latent_above += quality_[p] >= spec_.cutoff;
+      noise += by_noise_[p];
       continue;
     }
     tier[grade_[providers_[p]]]++;
@@ -238,6 +260,7 @@ void PlatformRating::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "providers", "", static_cast<double>(np));
   out.row(t, name_, "active_providers", "", static_cast<double>(active));
   out.row(t, name_, "deactivated_share", "", share(deactivated, np));
+  out.row(t, name_, "deactivated_latent_above_share", "", share(latent_above, deactivated));
   out.row(t, name_, "deactivated_noise_share", "", share(noise, deactivated));
   for (int k = 0; k < 3; ++k) out.row(t, name_, "tier_share", kTierNames[k], share(tier[k], active));
   out.row(t, name_, "reluctance", "", platform_reluctance(spec_, t));
@@ -283,7 +306,7 @@ SystemOutputs PlatformRating::outputs() const {
 
 std::size_t PlatformRating::memory_bytes() const {
   return score_.size() * (sizeof(float) + 2) + bias_.size() * sizeof(float) + rings_.memory_bytes() +
-         providers_.size() * (sizeof(NodeId) + sizeof(float) + 1 + 3 * sizeof(std::uint32_t));
+         providers_.size() * (sizeof(NodeId) + sizeof(float) + 2 + 3 * sizeof(std::uint32_t));
 }
 
 }  // namespace credsim

@@ -47,6 +47,10 @@ std::uint8_t platform_tier(const PlatformRatingSpec& s, std::uint32_t filled, do
 // Deactivation rule: at least min_ratings ratings received and the mean strictly below the cut-off.
 bool platform_deactivates(const PlatformRatingSpec& s, std::uint32_t count, double mean);
 
+// Expected rating of a provider of latent quality q at reluctance r, over raters' noise and
+// lenience: honest ~ round(N(q, noise² + bias_sd²)) clamped to 1..5; E = Σ_k P(k)·(k<5 ? (1−r)k + 5r : 5).
+double platform_expected_rating(const PlatformRatingSpec& s, double quality, double reluctance);
+
 struct RatingDraw {
   std::uint8_t rating, counterfactual;
 };
@@ -82,7 +86,7 @@ class PlatformRating final : public System {
   double given_mean_tick0() const { return given0_; }
 
  private:
-  void publish(bool allow_deactivation);
+  void publish(bool allow_deactivation, Tick tick);
   void rate(const SimContext& ctx, std::size_t p, std::uint32_t m, double reluctance, Tick tick, Rng& rng);
   Stream stream_;
   std::string name_;
@@ -90,6 +94,7 @@ class PlatformRating final : public System {
   std::vector<NodeId> providers_;
   std::vector<float> quality_;            // latent quality at tick 0, per provider
   std::vector<std::uint8_t> active_;      // per provider
+  std::vector<std::uint8_t> by_noise_;    // per provider: deactivated though expected rating >= cut-off
   std::vector<float> bias_;               // per person: rater lenience (empty when sd = 0)
   RatingRings rings_;
   std::vector<std::uint32_t> p_sum_, p_sum_cf_, p_n_;  // this tick's ratings, per provider

@@ -141,6 +141,26 @@ TEST(PlatformRules, ReluctanceRampAndTheRatingDraw) {
   }
 }
 
+TEST(PlatformRules, ExpectedRatingByHandAndByMonteCarlo) {
+  PlatformRatingSpec s;
+  s.rater_noise = 0;
+  s.rater_bias_sd = 0;
+  EXPECT_DOUBLE_EQ(platform_expected_rating(s, 4.2, 0.0), 4.0);   // always rounds to 4
+  EXPECT_DOUBLE_EQ(platform_expected_rating(s, 4.2, 0.25), 4.25);  // 0.75·4 + 0.25·5
+  EXPECT_DOUBLE_EQ(platform_expected_rating(s, 4.8, 0.5), 5.0);
+  EXPECT_DOUBLE_EQ(platform_expected_rating(s, -3, 0.0), 1.0);    // clamped
+  s.rater_noise = 0.8;
+  s.rater_bias_sd = 0.3;
+  double sum = 0;
+  const int m = 200000;
+  for (int k = 0; k < m; ++k) {
+    Rng rng(2, 0, 0, static_cast<std::uint64_t>(k), Stream::kSocietyTraits);
+    const double bias = 0.3 * rng.normal();
+    sum += platform_rate(3.9, bias, 0.8, 0.3, 0.0, rng).rating;
+  }
+  EXPECT_NEAR(sum / m, platform_expected_rating(s, 3.9, 0.3), 0.01);  // SE ≈ 0.002
+}
+
 PlatformRatingSpec sim_spec() {
   PlatformRatingSpec s;
   s.provider_share = 0.2;
