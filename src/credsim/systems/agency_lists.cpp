@@ -23,8 +23,8 @@ std::vector<AgencySpec> default_agencies() {
   std::vector<AgencySpec> a;
   // State Taxation Administration: one recorded evasion lists (the "major tax violation" list).
   a.push_back({"tax", {"tax_evasion"}, 1, 52, 156, true, 0, 0, {}});
-  // Railways and civil aviation: fare evasion and disorder on trains → 180 days (≈ 26 weeks).
-  a.push_back({"transport", {"fare_evasion", "loud_music_train"}, 1, 52, 26, true, 0, 0, {}});
+  // Railways and civil aviation: repeated fare evasion or disorder on trains → 180 days (≈ 26 weeks).
+  a.push_back({"transport", {"fare_evasion", "loud_music_train"}, 2, 52, 26, true, 0, 0, {}});
   // Traffic police: three recorded offences in a year.
   a.push_back({"traffic", {"traffic_ticket", "drunk_driving", "unpaid_fine"}, 3, 52, 52, true, 0, 0, {}});
   // Market regulation: two recorded frauds or breaches in two years.
