@@ -11,11 +11,21 @@ constexpr std::array<std::string_view, 4> kAppliesNames{"everyone", "parents", "
 
 EffectSpec e(std::string name, bool sanction, double weekly, double income, AppliesTo who, std::string desc,
              std::string source) {
-  return EffectSpec{std::move(name), sanction, weekly, income, who, std::move(desc), std::move(source)};
+  return EffectSpec{std::move(name), sanction, weekly, income, who, std::move(desc), std::move(source), Visibility::kPrivate};
 }
 }  // namespace
 
 std::string_view applies_to_name(AppliesTo a) { return kAppliesNames[static_cast<int>(a)]; }
+
+namespace {
+constexpr std::array<std::string_view, 3> kVisibilityNames{"private", "friends", "public"};
+}
+std::string_view visibility_name(Visibility v) { return kVisibilityNames[static_cast<int>(v)]; }
+std::optional<Visibility> visibility_from_name(std::string_view s) {
+  for (std::size_t k = 0; k < kVisibilityNames.size(); ++k)
+    if (kVisibilityNames[k] == s) return static_cast<Visibility>(k);
+  return std::nullopt;
+}
 std::optional<AppliesTo> applies_to_from_name(std::string_view s) {
   for (std::size_t k = 0; k < kAppliesNames.size(); ++k)
     if (kAppliesNames[k] == s) return static_cast<AppliesTo>(k);
@@ -30,6 +40,7 @@ EffectLibrary::EffectLibrary() {
   effects_.push_back(e("instant_loan", false, 11.2, 1, A::kEveryone, "small loan without collateral (5600 yuan × 0.2 %/week)", p19));
   effects_.push_back(e("travel_fast_track", false, 5, 1, A::kEveryone, "travel permit / visa fast track", p19));
   effects_.push_back(e("dating_visibility", false, 0, 1, A::kEveryone, "prominent dating profile (social, not money)", p19));
+  effects_.back().requires_visibility = Visibility::kFriends;
   effects_.push_back(e("discounts", false, 10, 1, A::kEveryone, "discounts on utilities, transport, services", "SPEC §1.4, §1.9; value assumption"));
   effects_.push_back(e("simplified_procedures", false, 3, 1, A::kEveryone, "simplified administrative procedures", "SPEC §1.9; value assumption"));
   effects_.push_back(e("vip_reservations", false, 2, 1, A::kEveryone, "VIP reservations", "SPEC §1.9 (seed 002); value assumption"));
@@ -50,6 +61,10 @@ EffectLibrary::EffectLibrary() {
   effects_.push_back(e("slow_internet", true, -3, 1, A::kEveryone, "slower internet", "SPEC §1.9 (seed 001); value assumption"));
   effects_.push_back(e("extra_fees", true, -20, 1, A::kEveryone, "extra fees", "SPEC §1.9; value assumption"));
   effects_.push_back(e("extra_paperwork", true, -5, 1, A::kEveryone, "extra paperwork and inspections", "SPEC §1.9; value assumption"));
+  effects_.push_back(e("public_shaming", true, 0, 0.97, A::kEveryone,
+                       "named on public blacklists and shaming screens: lost custom and work",
+                       "SPEC §1.8 (Credit China lists, seed 001); factor assumption"));
+  effects_.back().requires_visibility = Visibility::kPublic;
 }
 
 std::optional<std::size_t> EffectLibrary::find(std::string_view name) const {

@@ -12,6 +12,12 @@
 namespace credsim {
 
 enum class AppliesTo : std::uint8_t { kEveryone, kParents, kScrutinised, kLegalRepresentatives };
+
+// Who can see a system's scores and lists (SPEC §1.8): private (the person and the system),
+// friends (shared with friends), public (published, as on Credit China's lists).
+enum class Visibility : std::uint8_t { kPrivate = 0, kFriends = 1, kPublic = 2 };
+std::string_view visibility_name(Visibility v);
+std::optional<Visibility> visibility_from_name(std::string_view s);
 std::string_view applies_to_name(AppliesTo a);
 std::optional<AppliesTo> applies_to_from_name(std::string_view s);
 
@@ -22,6 +28,9 @@ struct EffectSpec {
   double income_factor = 1.0;  // income multiplied by this while the effect lasts
   AppliesTo applies_to = AppliesTo::kEveryone;
   std::string description, source;
+  // The effect works only if the rule's system is at least this visible (a dating profile
+  // cannot show a private score; public shaming needs a public list).
+  Visibility requires_visibility = Visibility::kPrivate;
 };
 
 inline constexpr std::size_t kMaxEffects = 64;  // effects are bits of a per-person mask

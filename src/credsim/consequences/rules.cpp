@@ -123,7 +123,9 @@ Consequences::Consequences(const std::vector<RuleSpec>& rules, const EffectLibra
         for (const auto& x : library_.effects()) names += (names.empty() ? "" : ", ") + x.name;
         fail("unknown effect '" + e + "'", "one of: " + names, "correct it, or define it in [effects." + e + "]");
       }
-      c.effects |= std::uint64_t{1} << *k;
+      // An effect that needs more visibility than the system has does not work (SPEC §1.8).
+      if (static_cast<int>(library_.effects()[*k].requires_visibility) <= static_cast<int>(sys->visibility()))
+        c.effects |= std::uint64_t{1} << *k;
     }
     used_ |= c.effects;
     rules_.push_back(std::move(c));

@@ -299,6 +299,8 @@ void read_effects(const Reader& r, EffectLibrary& lib) {
     x.sanction = e.get_bool("sanction", x.sanction);
     x.weekly_value = e.get_double("weekly_value", x.weekly_value, -1e9, 1e9);
     x.income_factor = e.get_double("income_factor", x.income_factor, 0, 10);
+    x.requires_visibility = *visibility_from_name(e.get_choice(
+        "requires_visibility", std::string(visibility_name(x.requires_visibility)), {"private", "friends", "public"}));
     x.applies_to = *applies_to_from_name(e.get_choice("applies_to", std::string(applies_to_name(x.applies_to)),
                                                       {"everyone", "parents", "scrutinised", "legal_representatives"}));
   }
@@ -374,6 +376,12 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
     else if (type == "corporate") sc.systems.push_back({name, type, read_corporate_spec(s, sc.events)});
     else if (type == "fico") sc.systems.push_back({name, type, read_fico_spec(s, sc.events)});
     else if (type == "platform_rating") sc.systems.push_back({name, type, read_platform_rating_spec(s, sc.events)});
+    // Defaults: scores are shared with friends on Sesame (seeds 002, 003); lists are published
+    // (Credit China, seed 001); bureau scores and points are private to the person.
+    const std::string def = type == "composite" ? "friends"
+                            : (type == "court_list" || type == "agency_lists" || type == "corporate") ? "public"
+                                                                                                      : "private";
+    sc.systems.back().visibility = *visibility_from_name(s.get_choice("visibility", def, {"private", "friends", "public"}));
   }
   if (sc.systems.empty())
     throw root.error("systems", "no scoring system is defined", "at least one [systems.NAME] table",

@@ -193,6 +193,7 @@ struct SystemDecl {
   std::string name;
   std::string type;
   SystemSpec spec;
+  Visibility visibility = Visibility::kPrivate;  // [systems.NAME] visibility (SPEC §1.8)
   template <class T>
   const T& as() const { return std::get<T>(spec); }
 };

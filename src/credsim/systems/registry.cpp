@@ -12,7 +12,7 @@
 namespace credsim {
 
 std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons) {
-  return std::visit(
+  auto sys = std::visit(
       [&](const auto& spec) -> std::unique_ptr<System> {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, CompositeSpec>) return std::make_unique<Composite>(spec, persons);
@@ -24,6 +24,8 @@ std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons)
         else if constexpr (std::is_same_v<T, PlatformRatingSpec>) return std::make_unique<PlatformRating>(decl.name, spec, persons);
       },
       decl.spec);
+  sys->set_visibility(decl.visibility);
+  return sys;
 }
 
 }  // namespace credsim

@@ -6,5 +6,6 @@
 #include "credsim/systems/system.hpp"
 
 namespace credsim {
+// Builds the system and sets its visibility from the declaration.
 std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons);
 }  // namespace credsim

@@ -14,6 +14,7 @@
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
+#include "credsim/consequences/effects.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/run/exchange.hpp"
@@ -71,6 +72,12 @@ class System {
   virtual void measure(const SimContext&, io::MetricsCsv&) const {}
   virtual SystemOutputs outputs() const = 0;
   virtual std::size_t memory_bytes() const = 0;
+  // Who can see this system's outputs (SPEC §1.8); set from the scenario when built.
+  Visibility visibility() const { return visibility_; }
+  void set_visibility(Visibility v) { visibility_ = v; }
+
+ private:
+  Visibility visibility_ = Visibility::kPrivate;
 };
 
 inline const System* SimContext::find_system(std::string_view name) const {

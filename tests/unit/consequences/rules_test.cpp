@@ -149,3 +149,32 @@ TEST(Consequences, CompilationErrorsNameTheRule) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(Consequences, EffectsThatNeedVisibilityWorkOnlyWhenTheSystemIsThatVisible) {
+  const EffectLibrary lib;
+  const std::vector<RuleSpec> rules{rule("court", "listed", {"public_shaming", "travel_ban"}),
+                                    rule("court", "score >= 600", {"dating_visibility"})};
+  auto bit = [&](const char* e) { return std::uint64_t{1} << *lib.find(e); };
+  const std::pair<Visibility, std::uint64_t> cases[] = {
+      {Visibility::kPrivate, 0},
+      {Visibility::kFriends, bit("dating_visibility")},
+      {Visibility::kPublic, bit("dating_visibility") | bit("public_shaming")}};
+  for (const auto& [vis, extra] : cases) {
+    World w;
+    w.sys->set_visibility(vis);
+    Consequences c(rules, lib, w.systems, w.soc);
+    std::vector<double> delta(4, 0.0);
+    std::vector<float> factor(4, 1.0f);
+    c.apply(w.soc, delta, factor);
+    // Person 3: not listed, score 600. Person 2: listed, score 599.5.
+    EXPECT_EQ(c.active()[3], extra & bit("dating_visibility")) << visibility_name(vis);
+    EXPECT_EQ(c.active()[2], bit("travel_ban") | (extra & bit("public_shaming"))) << visibility_name(vis);
+    EXPECT_FLOAT_EQ(factor[2], vis == Visibility::kPublic ? 0.97f : 1.0f);
+  }
+}
+
+}  // namespace
+}  // namespace credsim
