@@ -1,0 +1,78 @@
+// Every preset in scenarios/ loads, runs briefly, and (for the integrated system, which links
+// every system type) gives the same bytes for 1 and 2 threads.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "credsim/run/runner.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "test_support.hpp"
+
+namespace credsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> presets() {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(fs::path(CREDSIM_SOURCE_DIR) / "scenarios"))
+    if (e.path().extension() == ".toml") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::vector<std::string> kShort{"society.persons=3000", "run.ticks=6", "run.measure_every=2"};
+
+TEST(Presets, EveryPresetRunsBriefly) {
+  const auto all = presets();
+  // The presets of SPEC §1: one per system type, plus the integrated system and the default.
+  for (const char* name : {"default", "sesame", "rongcheng", "court_list", "agency_lists", "corporate", "fico",
+                           "platform_rating", "integrated_2020"})
+    EXPECT_TRUE(std::find(all.begin(), all.end(), fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / (std::string(name) + ".toml")) !=
+                all.end())
+        << name;
+  for (const fs::path& p : all) {
+    SCOPED_TRACE(p.filename().string());
+    test::TempDir tmp("preset");
+    const Scenario sc = load_scenario(p.string(), kShort);
+    // Each preset opens with comments citing its sources.
+    EXPECT_EQ(slurp(p).rfind("# ", 0), 0u);
+    RunOptions opt;
+    opt.out_dir = tmp.path() / "r";
+    const RunResult r = run_scenario(sc, opt);
+    EXPECT_EQ(r.calibration.size(), sc.targets.size());
+    const std::string csv = slurp(tmp.path() / "r" / "metrics.csv");
+    EXPECT_NE(csv.find("\n6,society,persons,,3000\n"), std::string::npos);
+    for (const SystemDecl& s : sc.systems) EXPECT_NE(csv.find("\n6," + s.name + ","), std::string::npos) << s.name;
+  }
+}
+
+TEST(Presets, IntegratedSystemIsDeterministicAcrossThreadCounts) {
+  test::TempDir tmp("integrated");
+  const Scenario sc =
+      load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(), kShort);
+  const int before = omp_get_max_threads();
+  std::string out[2];
+  for (int t = 1; t <= 2; ++t) {
+    RunOptions opt;
+    opt.out_dir = tmp.path() / std::to_string(t);
+    opt.threads = t;
+    run_scenario(sc, opt);
+    out[t - 1] = slurp(opt.out_dir / "metrics.csv");
+  }
+  omp_set_num_threads(before);
+  ASSERT_GT(out[0].size(), 10000u);
+  EXPECT_TRUE(out[0] == out[1]) << "metrics.csv differs between 1 and 2 threads";
+}
+
+}  // namespace
+}  // namespace credsim
