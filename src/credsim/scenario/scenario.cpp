@@ -382,6 +382,22 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
                             : (type == "court_list" || type == "agency_lists" || type == "corporate") ? "public"
                                                                                                       : "private";
     sc.systems.back().visibility = *visibility_from_name(s.get_choice("visibility", def, {"private", "friends", "public"}));
+    // The sharing matrix (SPEC §1.6): which data domains this system may read. The private
+    // operator sees its own domains (and, per person, only those consented to, unless
+    // data_exchange); government systems see every domain unless the scenario narrows it.
+    std::vector<std::string> all_domains;
+    for (int d = 0; d < kDomains; ++d) all_domains.emplace_back(domain_name(static_cast<Domain>(d)));
+    const std::vector<std::string> def_sees =
+        type == "composite" ? std::vector<std::string>{"finance", "shopping", "gaming", "social"} : all_domains;
+    std::uint32_t mask = 0;
+    for (const std::string& d : s.get_string_array("sees", def_sees, 0, kDomains)) {
+      const auto dom = domain_from_name(d);
+      if (!dom)
+        throw s.error("sees", "'" + d + "' is not a data domain", "a list of: finance, shopping, gaming, social, traffic, "
+                      "public_order, utilities, tax, judicial, civic, market", "correct the domain name");
+      mask |= 1u << static_cast<int>(*dom);
+    }
+    sc.systems.back().sees = mask;
   }
   if (sc.systems.empty())
     throw root.error("systems", "no scoring system is defined", "at least one [systems.NAME] table",

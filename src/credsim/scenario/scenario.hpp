@@ -194,6 +194,7 @@ struct SystemDecl {
   std::string type;
   SystemSpec spec;
   Visibility visibility = Visibility::kPrivate;  // [systems.NAME] visibility (SPEC §1.8)
+  std::uint32_t sees = (1u << kDomains) - 1;     // [systems.NAME] sees: its sharing-matrix row
   template <class T>
   const T& as() const { return std::get<T>(spec); }
 };

@@ -233,6 +233,7 @@ void AgencyLists::record(const SimContext& ctx) {
   // New records in ledger order (deterministic; records are few next to persons).
   for (std::uint64_t k = first; k < records.size(); ++k) {
     const Record& r = records[k];
+    if (!ctx.sees(*this, r)) continue;  // outside this system's row of the sharing matrix
     bool negative = false;
     for (std::uint8_t a : negative_agencies_[r.type]) {
       hits_[r.person].push_back({t, r.count, a, 0, r.origin, k});

@@ -129,18 +129,19 @@ std::size_t Composite::memory_bytes() const {
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
                        Tick tick) {
   const float lam = static_cast<float>(decay_);
-  const bool exchange = spec_.data_exchange;
   // Each system has its own detection stream slot so two systems do not share detection luck.
   const Stream stream = named_stream(Stream::kDetection, spec_.name);
+  const bool finance = sees(Domain::kFinance);
   parallel_for(p.size(), [&](std::size_t i) {
     Rng det(seed, replicate, tick, i, stream);
-    // The operator's own credit line: always seen.
-    rec_.on_time[i] = lam * rec_.on_time[i] + (ev.repayment[i] == Repayment::kOnTime);
-    rec_.missed[i] = lam * rec_.missed[i] + (ev.repayment[i] == Repayment::kMissed);
-    rec_.defaults[i] = lam * rec_.defaults[i] + (ev.repayment[i] == Repayment::kDefault);
+    // The operator's own credit line: always seen (if finance is in its row of the sharing matrix).
+    const Repayment rp = finance ? ev.repayment[i] : Repayment::kNone;
+    rec_.on_time[i] = lam * rec_.on_time[i] + (rp == Repayment::kOnTime);
+    rec_.missed[i] = lam * rec_.missed[i] + (rp == Repayment::kMissed);
+    rec_.defaults[i] = lam * rec_.defaults[i] + (rp == Repayment::kDefault);
     // Shopping: platform payments are the operator's own data; others seen with a probability.
     float approved = 0, games = 0, seen = 0, on_platform = 0;
-    if (exchange || (p.consent[i] & kConsentShopping)) {
+    if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
       const std::uint32_t total = ev.baby[i] + ev.games[i] + ev.domestic[i] + ev.luxury[i];
       if (total > 0) {
         // Which purchases were on the platform is not tracked per category: each category's
@@ -162,11 +163,11 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
     rec_.purchases[i] = lam * rec_.purchases[i] + seen;
     rec_.on_platform[i] = lam * rec_.on_platform[i] + on_platform;
     float hours = 0;
-    if ((exchange || (p.consent[i] & kConsentGaming)) && ev.gaming_hours[i] > 0 && det.bernoulli(spec_.detect_gaming))
+    if (domain_open(p, i, kConsentGaming, Domain::kGaming) && ev.gaming_hours[i] > 0 && det.bernoulli(spec_.detect_gaming))
       hours = ev.gaming_hours[i];
     rec_.gaming_hours[i] = lam * rec_.gaming_hours[i] + hours;
     float unapproved = 0, embarrassing = 0;
-    if (exchange || (p.consent[i] & kConsentSocial)) {
+    if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
       for (std::uint32_t k = 0; k < ev.unapproved[i]; ++k) unapproved += det.bernoulli(spec_.detect_posts);
       for (std::uint32_t k = 0; k < ev.embarrassing[i]; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
     }
@@ -178,14 +179,13 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
 void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
   if (!spec_.expected_history) return;
   const double scale = 1.0 / (1.0 - decay_);  // steady state of x ← λx + r is r / (1 − λ)
-  const bool exchange = spec_.data_exchange;
   parallel_for(p.size(), [&](std::size_t i) {
-    const double due = p.has_loan[i] ? 1.0 / b.repayment_period : 0.0;
+    const double due = p.has_loan[i] && sees(Domain::kFinance) ? 1.0 / b.repayment_period : 0.0;
     const double m = p.miss_prob[i];
     rec_.on_time[i] = static_cast<float>(scale * due * (1 - m));
     rec_.missed[i] = static_cast<float>(scale * due * m * (1 - b.default_given_miss));
     rec_.defaults[i] = static_cast<float>(scale * due * m * b.default_given_miss);
-    if (exchange || (p.consent[i] & kConsentShopping)) {
+    if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
       const double ps = p.platform_share[i];
       const double seen = ps + (1 - ps) * spec_.detect_offplatform_purchase;
       const double total = p.rate_baby[i] + p.rate_games[i] + p.rate_domestic[i] + p.rate_luxury[i];
@@ -194,9 +194,9 @@ void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
       rec_.purchases[i] = static_cast<float>(scale * total * seen);
       rec_.on_platform[i] = static_cast<float>(scale * total * ps);
     }
-    if (exchange || (p.consent[i] & kConsentGaming))
+    if (domain_open(p, i, kConsentGaming, Domain::kGaming))
       rec_.gaming_hours[i] = static_cast<float>(scale * p.gaming_hours[i] * spec_.detect_gaming);
-    if (exchange || (p.consent[i] & kConsentSocial)) {
+    if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
       rec_.unapproved[i] = static_cast<float>(scale * p.dissent[i] * spec_.detect_posts);
       rec_.embarrassing[i] = static_cast<float>(scale * p.embarrassing[i] * spec_.detect_posts);
     }

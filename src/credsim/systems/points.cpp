@@ -113,7 +113,7 @@ void Points::record(const SimContext& ctx) {
   for (std::uint64_t k = first; k < records.size(); ++k) {
     const Record& r = records[k];
     const int e = entry_of_type_[r.type];
-    if (e < 0 || !in_scheme_[r.person]) continue;
+    if (e < 0 || !in_scheme_[r.person] || !ctx.sees(*this, r)) continue;
     const PointsCatalogEntry& entry = spec_.catalog[e];
     if (auto_grade_of_entry_[e] != 255) {
       auto_grade_[r.person] = std::max(auto_grade_[r.person] == 255 ? std::uint8_t{0} : auto_grade_[r.person], auto_grade_of_entry_[e]);

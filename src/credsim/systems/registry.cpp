@@ -25,6 +25,7 @@ std::unique_ptr<System> make_system(const SystemDecl& decl, std::size_t persons)
       },
       decl.spec);
   sys->set_visibility(decl.visibility);
+  sys->set_sees(decl.sees);
   return sys;
 }
 

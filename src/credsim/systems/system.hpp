@@ -41,6 +41,8 @@ struct SimContext {
   // (joint punishment, data sharing), never its internals.
   const std::vector<std::unique_ptr<System>>* systems = nullptr;
   const System* find_system(std::string_view name) const;
+  // Whether `system` may read `record`: its domain is in the system's row of the sharing matrix.
+  bool sees(const System& system, const Record& record) const;
 };
 
 // A system's published outputs; any pointer may be null when the system has no such output.
@@ -75,10 +77,20 @@ class System {
   // Who can see this system's outputs (SPEC §1.8); set from the scenario when built.
   Visibility visibility() const { return visibility_; }
   void set_visibility(Visibility v) { visibility_ = v; }
+  // The system's row of the sharing matrix (SPEC §1.6): the data domains whose records it may
+  // read (bit d = Domain d). Set from the scenario's `sees`; every domain by default.
+  bool sees(Domain d) const { return (sees_ >> static_cast<int>(d)) & 1u; }
+  std::uint32_t sees_mask() const { return sees_; }
+  void set_sees(std::uint32_t mask) { sees_ = mask; }
 
  private:
   Visibility visibility_ = Visibility::kPrivate;
+  std::uint32_t sees_ = (1u << kDomains) - 1;
 };
+
+inline bool SimContext::sees(const System& system, const Record& record) const {
+  return system.sees(catalog[record.type].domain);
+}
 
 inline const System* SimContext::find_system(std::string_view name) const {
   if (!systems) return nullptr;

@@ -198,3 +198,20 @@ TEST(Privileges, ThresholdsAndWeeklyValue) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(CompositeHand, DomainsOutsideTheSharingMatrixRowAreNotSeenEvenWithConsent) {
+  Fixture f;
+  Composite c(hand_spec(), 4);
+  c.set_sees(1u << static_cast<int>(Domain::kShopping));  // no finance, no social
+  c.record(f.p, f.ev, 1, 0, 1);
+  EXPECT_EQ(c.records().on_time[0], 0.0f);
+  EXPECT_EQ(c.records().defaults[1], 0.0f);
+  EXPECT_EQ(c.records().unapproved[1], 0.0f);
+  EXPECT_EQ(c.records().purchases[0], 2.0f);  // shopping still seen
+}
+
+}  // namespace
+}  // namespace credsim

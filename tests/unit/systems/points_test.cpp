@@ -181,3 +181,47 @@ TEST(Points, CatalogNamesMustBeEventTypes) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(SharingMatrix, ASystemReadsOnlyTheDomainsInItsRow) {
+  World w(4);
+  PointsSpec s = rongcheng();
+  s.warning_first = false;
+  Points p("city", s, 4);
+  p.set_sees(1u << static_cast<int>(Domain::kTraffic));  // only traffic data is shared with the city
+  p.initialise(w.ctx());
+  w.step(p, {{0, "traffic_ticket"}, {1, "utility_theft"}, {2, "heroic_act"}});
+  EXPECT_EQ(p.balance()[0], 995.0f);   // traffic: seen
+  EXPECT_EQ(p.balance()[1], 1000.0f);  // utilities: not shared
+  EXPECT_EQ(p.balance()[2], 1000.0f);  // civic: not shared
+}
+
+TEST(SharingMatrix, ScenarioRowsAndDefaults) {
+  const Scenario sc = load_scenario_string(R"(
+[society]
+persons = 100
+[graph]
+mean_degree = 4
+[systems.op]
+type = "composite"
+[systems.city]
+type = "points"
+sees = ["traffic", "civic"]
+)", "x.toml", {});
+  auto bit = [](Domain d) { return 1u << static_cast<int>(d); };
+  EXPECT_EQ(sc.systems[0].sees, bit(Domain::kFinance) | bit(Domain::kShopping) | bit(Domain::kGaming) | bit(Domain::kSocial));
+  EXPECT_EQ(sc.systems[1].sees, bit(Domain::kTraffic) | bit(Domain::kCivic));
+  try {
+    load_scenario_string("[society]\npersons = 100\n[graph]\nmean_degree = 4\n[systems.c]\ntype = \"points\"\nsees = [\"trafic\"]\n",
+                         "x.toml", {});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("x.toml:7:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'trafic' is not a data domain"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace credsim
