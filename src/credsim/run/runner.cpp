@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -88,7 +89,12 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   for (const auto& s : sim.systems()) {
     const SystemOutputs o = s->outputs();
     if (o.score) {
-      std::vector<double> x(o.score->begin(), o.score->end());
+      // Over the finite scores only: a system may publish NaN for persons it does not score
+      // (platform_rating: everyone who is not a provider), and one NaN would make both NaN.
+      std::vector<double> x;
+      x.reserve(o.score->size());
+      for (const auto v : *o.score)
+        if (std::isfinite(v)) x.push_back(v);
       const double probs[] = {0.5};
       res.summary.push_back({s->name(), "score_mean", measure::mean(x)});
       res.summary.push_back({s->name(), "score_median", measure::quantiles(x, probs)[0]});

@@ -20,12 +20,6 @@ constexpr Stream kJudgmentStream = Stream::kCourtList;          // judgment give
 constexpr Stream kTickStream = Stream::kCourtListTick;          // per judgment per tick
 constexpr Stream kPersonStream = Stream::kCourtListPerson;      // restriction breaches, travel
 constexpr Stream kBusinessStream = Stream::kCourtListBusiness;  // business judgments
-
-bool calibratable(const std::string& m) {
-  for (const char* c : kCourtListCalibratable)
-    if (m == c) return true;
-  return false;
-}
 }  // namespace
 
 CourtListSpec read_court_list_spec(const scenario::Reader& r, const EventCatalog& catalog) {
@@ -71,18 +65,6 @@ CourtListSpec read_court_list_spec(const scenario::Reader& r, const EventCatalog
   s.business_judgment_rate = r.get_double("business_judgment_rate", s.business_judgment_rate, 0, 1);
   s.business_listing_prob = r.get_double("business_listing_prob", s.business_listing_prob, 0, 1);
   s.business_pay_prob = r.get_double("business_pay_prob", s.business_pay_prob, 0, 1);
-  const scenario::Reader tg = r.section("targets");
-  for (const std::string& key : tg.value_keys()) {
-    if (!calibratable(key)) {
-      std::vector<std::string> names(std::begin(kCourtListCalibratable), std::end(kCourtListCalibratable));
-      std::string list;
-      for (const auto& m : names) list += (list.empty() ? "" : ", ") + m;
-      const std::string near = scenario::closest_match(key, names);
-      throw tg.error(key, "'" + key + "' is not a metric a target can name",
-                     near.empty() ? "one of: " + list : "did you mean '" + near + "'?", "rename the target");
-    }
-    s.targets.emplace_back(key, tg.get_double(key, 0, 0, 1e12));
-  }
   return s;
 }
 
@@ -443,10 +425,6 @@ void CourtList::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   for (int d = 0; d < 10; ++d) {
     row("listed_rate_by_wealth_decile", fmt::format("d{:02}", d + 1), rate[d]);
     row("listed_by_wealth_decile", fmt::format("d{:02}", d + 1), share[d]);
-  }
-  for (const auto& [target, value] : spec_.targets) {
-    row("calibration", target + ":target", value);
-    row("calibration", target + ":model", metric_value(target));
   }
 }
 

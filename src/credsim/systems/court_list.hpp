@@ -68,7 +68,8 @@ class CourtList final : public System {
   std::uint64_t trains_blocked() const { return trains_blocked_; }
   std::uint64_t appeals_started() const { return appeals_started_; }
   std::uint64_t businesses_listed() const { return businesses_listed_; }
-  // Value of a calibratable scalar metric (kCourtListCalibratable) now.
+  // Value now of one of the scalar share metrics written by measure(): listed_share,
+  // flights_blocked_per_capita, trains_blocked_per_capita, performed_share, wrongful_listed_share.
   double metric_value(const std::string& metric) const;
 
  private:

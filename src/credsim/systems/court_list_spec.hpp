@@ -4,7 +4,6 @@
 #pragma once
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "credsim/core/types.hpp"
@@ -50,15 +49,9 @@ struct CourtListSpec {
   double business_judgment_rate = 0.0002;  // assumption
   double business_listing_prob = 0.5;      // assumption
   double business_pay_prob = 0.02;         // assumption
-  // Calibration targets: metric name → published value scaled to a share (SPEC §5); reported as
-  // model vs target, never used to tune anything.
-  std::vector<std::pair<std::string, double>> targets;
+  // Published figures are compared with the model by the scenario's generic [targets.NAME]
+  // tables (docs/MODEL.md, "Calibration targets"), which name this system's metric rows.
 };
-
-// The metrics a target can name (scalar metrics of the system).
-inline constexpr const char* kCourtListCalibratable[] = {"listed_share", "flights_blocked_per_capita",
-                                                          "trains_blocked_per_capita", "performed_share",
-                                                          "wrongful_listed_share"};
 
 // Reads [systems.NAME] of type "court_list" (judicial_events must name event types of `catalog`).
 CourtListSpec read_court_list_spec(const scenario::Reader& r, const EventCatalog& catalog);

@@ -91,13 +91,6 @@ FicoSpec read_fico_spec(const scenario::Reader& r, const EventCatalog& /*catalog
     s.inquiry_half_life = n.get_double("inquiry_half_life", s.inquiry_half_life, 0.01, 1e6);
     s.inquiry_weight = n.get_double("inquiry_weight", s.inquiry_weight, 0, 1e6);
   }
-  {
-    const scenario::Reader t = r.section("targets");
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (t.has("error_share")) s.targets.error_share = t.get_double("error_share", nan, 0, 1);
-    if (t.has("score_changed_share")) s.targets.score_changed_share = t.get_double("score_changed_share", nan, 0, 1);
-    if (t.has("better_tier_share")) s.targets.better_tier_share = t.get_double("better_tier_share", nan, 0, 1);
-  }
   return s;
 }
 
@@ -318,14 +311,6 @@ void Fico::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "records_held_total", "", static_cast<double>(held_total_));
   out.row(t, name_, "records_corrected", "", static_cast<double>(corrected_));
   out.row(t, name_, "records_expired", "", static_cast<double>(expired_));
-  const auto calib = [&](const char* what, double model, double target) {
-    if (std::isnan(target)) return;
-    out.row(t, name_, "calibration", fmt::format("{}:model", what), model);
-    out.row(t, name_, "calibration", fmt::format("{}:target", what), target);
-  };
-  calib("error_share", share(wrong), spec_.targets.error_share);
-  calib("score_changed_share", share(changed), spec_.targets.score_changed_share);
-  calib("better_tier_share", share(better), spec_.targets.better_tier_share);
 }
 
 SystemOutputs Fico::outputs() const {

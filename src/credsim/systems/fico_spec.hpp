@@ -3,9 +3,7 @@
 // all but the weights, the 300–850 range and the band cut-offs are assumptions.
 #pragma once
 #include <array>
-#include <cmath>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,13 +12,6 @@
 namespace credsim {
 namespace scenario { class Reader; }
 class EventCatalog;
-
-// Figures the model is compared with (SPEC §1.6, FTC 2012); NaN = not stated (no calibration row).
-struct FicoTargets {
-  double error_share = std::numeric_limits<double>::quiet_NaN();
-  double score_changed_share = std::numeric_limits<double>::quiet_NaN();
-  double better_tier_share = std::numeric_limits<double>::quiet_NaN();
-};
 
 struct FicoSpec {
   Tick recompute_every = 4;  // monthly (assumption: bureaus refresh as lenders report, ~monthly)
@@ -54,7 +45,8 @@ struct FicoSpec {
   double inquiry_rate = 0.02;        // hard inquiries per person per week (~1 a year)
   double inquiry_half_life = 26;     // ticks
   double inquiry_weight = 0.5;
-  FicoTargets targets;
+  // Published figures (SPEC §1.6, FTC 2012) are compared with the metric rows error_share,
+  // score_changed_share and better_tier_share by the scenario's generic [targets.NAME] tables.
 };
 
 // Reads [systems.NAME] of type "fico".

@@ -5,6 +5,7 @@
 #include "credsim/systems/platform_rating.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "credsim/core/parallel.hpp"
 #include "credsim/measure/stats.hpp"
@@ -46,10 +47,6 @@ PlatformRatingSpec read_platform_rating_spec(const scenario::Reader& r, const Ev
     throw r.error("top_rated_max", "the top-rated defect ceiling lies above the below-standard floor",
                   "top_rated_max <= below_standard_min", "e.g. top_rated_max = 0.005, below_standard_min = 0.02");
   s.income_share = r.get_double("income_share", s.income_share, 0, 1);
-  const scenario::Reader t = r.section("targets");
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (t.has("drift_per_year")) s.targets.drift_per_year = t.get_double("drift_per_year", nan, -5, 5);
-  if (t.has("standards_share")) s.targets.standards_share = t.get_double("standards_share", nan, -10, 10);
   return s;
 }
 
@@ -285,14 +282,6 @@ void PlatformRating::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "drift_standards_share", "", standards_share);
   out.row(t, name_, "ratings_given", "", static_cast<double>(tick_n_));
   out.row(t, name_, "income_lost", "", income_lost_);
-  if (!std::isnan(spec_.targets.drift_per_year)) {
-    out.row(t, name_, "calibration", "drift_per_year:model", per_year);
-    out.row(t, name_, "calibration", "drift_per_year:target", spec_.targets.drift_per_year);
-  }
-  if (!std::isnan(spec_.targets.standards_share)) {
-    out.row(t, name_, "calibration", "standards_share:model", standards_share);
-    out.row(t, name_, "calibration", "standards_share:target", spec_.targets.standards_share);
-  }
 }
 
 SystemOutputs PlatformRating::outputs() const {

@@ -2,7 +2,6 @@
 // type = "platform_rating". Defaults and sources: docs/MODEL.md, "Platform ratings".
 #pragma once
 #include <cstdint>
-#include <limits>
 #include <string>
 
 #include "credsim/core/types.hpp"
@@ -10,12 +9,6 @@
 namespace credsim {
 namespace scenario { class Reader; }
 class EventCatalog;
-
-// NaN = not stated (no calibration row).
-struct PlatformRatingTargets {
-  double drift_per_year = std::numeric_limits<double>::quiet_NaN();   // mean rating points per 52 ticks
-  double standards_share = std::numeric_limits<double>::quiet_NaN();  // share of drift from raters' standards
-};
 
 struct PlatformRatingSpec {
   double provider_share = 0.05;      // persons who are providers (assumption)
@@ -37,7 +30,8 @@ struct PlatformRatingSpec {
   double top_rated_max = 0.005;      // top rated: defect rate <= 0.5 %
   double below_standard_min = 0.02;  // below standard: defect rate > 2 %
   double income_share = 0.3;         // share of a provider's weekly income earned on the platform (assumption)
-  PlatformRatingTargets targets;
+  // Published figures (SPEC §1.12) are compared with the metric rows drift_per_year and
+  // drift_standards_share by the scenario's generic [targets.NAME] tables.
 };
 
 PlatformRatingSpec read_platform_rating_spec(const scenario::Reader& r, const EventCatalog& catalog);
