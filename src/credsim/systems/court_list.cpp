@@ -106,6 +106,7 @@ void CourtList::record(const SimContext& ctx) {
   // New records in ledger order: a recorded default or judicial event may become a judgment.
   for (std::uint64_t k = first; k < records.size(); ++k) {
     const Record& r = records[k];
+    if (!ctx.sees(*this, r)) continue;  // outside the court's row of the sharing matrix
     double prob = 0;
     if (r.type == ev::kLoanDefault) prob = spec_.judgment_given_default;
     else if (r.type < judicial_type_.size() && judicial_type_[r.type]) prob = spec_.judgment_given_judicial;

@@ -214,6 +214,7 @@ void Fico::record(const SimContext& ctx) {
   for (std::uint64_t k = first; k < records.size(); ++k) {
     const Record& r = records[k];
     if (r.type >= category_of_type_.size() || category_of_type_[r.type] == kNotHeld) continue;
+    if (!ctx.sees(*this, r)) continue;  // outside the bureau's row of the sharing matrix
     const Category c = category_of_type_[r.type];
     const bool wrong = r.origin != Origin::kTrue;
     derog_all_[3 * r.person + c] = sat_add(derog_all_[3 * r.person + c], r.count);
