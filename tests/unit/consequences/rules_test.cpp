@@ -34,7 +34,7 @@ class Fixed final : public System {
 
 RuleSpec rule(std::string sys, std::string when, std::vector<std::string> effects) {
   RuleSpec r;
-  r.name = "r";
+  r.name = "rule_under_test";
   r.system = std::move(sys);
   r.when_text = when;
   r.when = *parse_condition(when, nullptr);
@@ -135,7 +135,7 @@ TEST(Consequences, CompilationErrorsNameTheRule) {
     } catch (const InputError& e) {
       const std::string m = e.what();
       EXPECT_NE(m.find("t.toml:1"), std::string::npos) << m;
-      EXPECT_NE(m.find("consequences.r"), std::string::npos) << m;
+      EXPECT_NE(m.find("consequences.rule_under_test"), std::string::npos) << m;
       EXPECT_NE(m.find(part), std::string::npos) << m;
     }
   };
