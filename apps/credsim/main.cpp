@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   std::int64_t seed = -1, ticks = -1;
   int threads = 0;
+  Tick snapshot_every = 0;
 
   auto* run = app.add_subcommand("run", "Run a scenario and write metrics.csv and manifest.json");
   run->add_option("scenario", scenario_path, "Scenario file (TOML)")->required();
@@ -91,6 +92,10 @@ int main(int argc, char** argv) {
   run->add_option("--threads", threads, "OpenMP threads (results are identical for any count)")->check(CLI::Range(1, 4096));
   run->add_option("--ticks", ticks, "Number of ticks (overrides run.ticks)")->check(CLI::Range(1, 10000000));
   run->add_option("--set", overrides, "Override a scenario key: key.path=value (repeatable)");
+  run->add_option("--snapshot-every", snapshot_every,
+                  "Write every person's state as .npy files at tick 0, every K-th tick and the last "
+                  "(OUT/snapshots/tick_NNNNNN/, described by its index.json)")
+      ->check(CLI::Range(1, 10000000));
   run->footer(
       "Examples:\n"
       "  credsim run scenarios/default.toml\n"
@@ -99,6 +104,7 @@ int main(int argc, char** argv) {
       "  credsim run scenarios/default.toml --set graph.model=watts_strogatz --set graph.rewire=0.05\n"
       "  credsim run my_edge_list_scenario.toml   (graph.model = \"edge_list\", graph.path = \"g.txt.gz\";\n"
       "                                            the file sets the population: no society.persons)\n"
+      "  credsim run scenarios/default.toml --ticks 52 --snapshot-every 13   (per-person .npy snapshots)\n"
       "On a terminal a progress bar shows on stderr; otherwise only the final summary is printed.");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario and overrides without running");
@@ -144,6 +150,7 @@ int main(int argc, char** argv) {
       opt.threads = threads;
       opt.overrides = all;
       opt.command_line = join_args(argc, argv);
+      opt.snapshot_every = snapshot_every;
       ProgressBar bar;
       const bool tty = ::isatty(STDERR_FILENO);
       const RunResult r = run_scenario(sc, opt, tty ? ProgressFn(std::ref(bar)) : ProgressFn{});

@@ -13,6 +13,7 @@
 #include "credsim/core/version.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/io/output_file.hpp"
+#include "credsim/io/snapshot.hpp"
 #include "credsim/measure/stats.hpp"
 #include "credsim/run/simulation.hpp"
 #include "credsim/systems/composite.hpp"
@@ -69,14 +70,31 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const auto t1 = std::chrono::steady_clock::now();
   sim.initialise(&metrics);
   const double n = sim.graph().num_nodes();
+  // Snapshots: after tick 0, every snapshot_every-th tick and the last; their time is kept out
+  // of the loop's throughput.
+  double snapshot_seconds = 0;
+  std::vector<std::string> snapshot_outputs;
+  auto snapshot = [&] {
+    const Tick t = sim.tick();
+    if (opt.snapshot_every == 0 || (t % opt.snapshot_every != 0 && t != sc.run.ticks)) return;
+    const auto s0 = std::chrono::steady_clock::now();
+    const bool measured = t == 0 || t % sc.run.measure_every == 0 || t == sc.run.ticks;  // as Simulation
+    const SnapshotWritten sw = write_snapshot(sim, res.out_dir, measured);
+    res.snapshots.push_back(sw.dir);
+    snapshot_outputs.push_back(std::filesystem::relative(sw.dir / "index.json", res.out_dir).generic_string());
+    snapshot_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+  };
+  snapshot();
   while (!sim.done()) {
     sim.step(&metrics);
+    snapshot();
     if (progress) {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() - snapshot_seconds;
       progress(sim.tick(), sc.run.ticks, s > 0 ? n * sim.tick() / s : 0.0);
     }
   }
-  const double loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  const double loop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() - snapshot_seconds;
   metrics.commit();
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res.person_ticks_per_second = loop_seconds > 0 ? n * sc.run.ticks / loop_seconds : 0.0;
@@ -135,7 +153,11 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   m["person_ticks_per_second"] = res.person_ticks_per_second;
   m["peak_rss_bytes"] = res.peak_rss_bytes;
   m["model_bytes"] = sim.memory_bytes();
-  m["outputs"] = {"metrics.csv"};
+  nlohmann::json outputs = nlohmann::json::array({"metrics.csv"});
+  for (const auto& o : snapshot_outputs) outputs.push_back(o);  // each index.json lists its folder's files
+  m["outputs"] = outputs;
+  m["snapshot_every"] = opt.snapshot_every;
+  m["snapshot_seconds"] = snapshot_seconds;
   m["metrics_rows"] = metrics.rows();
   m["scenario"] = nlohmann::json::parse(sc.resolved_json);
   io::write_file_atomic(res.out_dir / "manifest.json", m.dump(2) + "\n");

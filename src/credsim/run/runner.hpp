@@ -15,6 +15,9 @@ struct RunOptions {
   int threads = 0;                // 0: OpenMP's default
   std::vector<std::string> overrides;  // as given, for the manifest
   std::string command_line;            // for the manifest
+  // Per-person snapshots (io/snapshot.hpp) at tick 0, every k-th tick and the last; 0: none.
+  // They never change metrics.csv.
+  Tick snapshot_every = 0;
 };
 
 struct SummaryRow {
@@ -27,6 +30,7 @@ struct RunResult {
   double wall_seconds = 0;
   double person_ticks_per_second = 0;
   std::uint64_t peak_rss_bytes = 0;
+  std::vector<std::filesystem::path> snapshots;  // snapshot folders written, in tick order
   std::vector<SummaryRow> summary;  // final tick, for the terminal
   struct Target {
     std::string name;
