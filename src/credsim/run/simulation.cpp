@@ -65,6 +65,7 @@ std::size_t Simulation::memory_bytes() const {
                   ledger_.memory_bytes() + consequences_->memory_bytes() +
                   wealth_delta_.size() * (sizeof(double) + sizeof(float));
   for (const auto& s : systems_) b += s->memory_bytes();
+  b += harm_.memory_bytes();
   return b;
 }
 
@@ -145,6 +146,7 @@ void Simulation::measure(io::MetricsCsv& out) {
   measure_society(tick_, society_, graph_, out);
   measure_ledger(tick_, ledger_, society_, out);
   for (const auto& s : systems_) s->measure(ctx, out);
+  harm_.measure(ctx, *consequences_, out);
   consequences_->measure(tick_, society_, out);
   calibration_.clear();
   for (std::size_t k = 0; k < target_handles_.size(); ++k) {

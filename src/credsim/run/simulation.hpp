@@ -14,6 +14,7 @@
 #include "credsim/consequences/rules.hpp"
 #include "credsim/graph/csr.hpp"
 #include "credsim/io/metrics_csv.hpp"
+#include "credsim/measure/harm.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/run/exchange.hpp"
 #include "credsim/scenario/scenario.hpp"
@@ -79,6 +80,7 @@ class Simulation {
   std::vector<float> income_factor_;  // this tick's income multiplier from effects
   std::vector<std::size_t> target_handles_;
   std::vector<Calibration> calibration_;
+  HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
 };

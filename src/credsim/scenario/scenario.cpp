@@ -408,6 +408,9 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
   {
     const Reader m = root.section("measure");
     sc.measure.histogram_bin = m.get_double("histogram_bin", sc.measure.histogram_bin, 1, 600);
+    sc.measure.window = static_cast<Tick>(m.get_int("window", sc.measure.window, 1, 10'000'000));
+    sc.measure.spiral_score_drop = m.get_double("spiral_score_drop", sc.measure.spiral_score_drop, 0, 1e9);
+    sc.measure.spiral_wealth_drop = m.get_double("spiral_wealth_drop", sc.measure.spiral_wealth_drop, 0, 1);
   }
   root.finish();
   sc.resolved_json = scenario::to_json(root.resolved()).dump(2);

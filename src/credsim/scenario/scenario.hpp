@@ -183,6 +183,12 @@ struct TargetSpec {
 
 struct MeasureSpec {
   double histogram_bin = 25;  // score points per bin
+  // Harm metrics (SPEC §4): the window W of transitions, lock-in, spirals and never-corrected
+  // records, in ticks; a negative spiral is a score fall of at least spiral_score_drop points
+  // together with a wealth fall of at least spiral_wealth_drop (a share of the wealth at t − W).
+  Tick window = 52;
+  double spiral_score_drop = 50;
+  double spiral_wealth_drop = 0.2;
 };
 
 // The explicit list of built-in system types: [systems.NAME] type = "..." (one file each).

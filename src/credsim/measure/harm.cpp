@@ -1,0 +1,267 @@
+// Harm metrics (see harm.hpp). Every floating-point sum is sequential or a deterministic_sum and
+// every count an integer, so the rows are the same bytes for any thread count; each metric is
+// one or two passes over persons (and one over edges), O(n + m) per measured tick (the data-error
+// harms also pass once over the ledger, as the "data" rows do).
+#include "credsim/measure/harm.hpp"
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "credsim/core/parallel.hpp"
+#include "credsim/graph/stats.hpp"
+#include "credsim/measure/stats.hpp"
+
+namespace credsim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view kHarm = "harm";
+
+double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
+
+bool non_member(const std::string& g) { return g == "unrated" || g == "none"; }
+
+// Pearson correlation of the scores at the two ends of every arc (each undirected edge in both
+// directions) whose two ends have finite scores. Two-pass: mean over arc ends, then moments.
+// By symmetry both ends have the same mean and variance, so r = cov / var.
+double score_assortativity(const graph::Csr& g, const std::vector<float>& s) {
+  const std::size_t n = g.num_nodes();
+  std::vector<std::uint32_t> finite_nb(n, 0);
+  parallel_for(n, [&](std::size_t u) {
+    if (!std::isfinite(s[u])) return;
+    std::uint32_t c = 0;
+    for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += std::isfinite(s[v]) ? 1u : 0u;
+    finite_nb[u] = c;
+  });
+  const auto arcs = deterministic_sum<std::uint64_t>(n, [&](std::size_t u) { return std::uint64_t{finite_nb[u]}; });
+  if (arcs == 0) return kNaN;
+  const double m = deterministic_sum<double>(n, [&](std::size_t u) {
+                     return finite_nb[u] ? finite_nb[u] * static_cast<double>(s[u]) : 0.0;
+                   }) / static_cast<double>(arcs);
+  const double var = deterministic_sum<double>(n, [&](std::size_t u) {
+    if (!finite_nb[u]) return 0.0;
+    const double d = static_cast<double>(s[u]) - m;
+    return finite_nb[u] * d * d;
+  });
+  const double cov = deterministic_sum<double>(n, [&](std::size_t u) {
+    if (!finite_nb[u]) return 0.0;
+    const double du = static_cast<double>(s[u]) - m;
+    double c = 0;
+    for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
+      if (std::isfinite(s[v])) c += du * (static_cast<double>(s[v]) - m);
+    return c;
+  });
+  return var > 0 ? cov / var : kNaN;
+}
+
+std::vector<double> finite_values(const std::vector<float>& s) {
+  std::vector<double> x;
+  x.reserve(s.size());
+  for (float v : s)
+    if (std::isfinite(v)) x.push_back(v);
+  return x;
+}
+
+}  // namespace
+
+int bottom_grade(const std::vector<std::string>& names, const std::vector<std::uint8_t>& grade,
+                 const std::vector<float>* score) {
+  const std::size_t G = names.size();
+  std::vector<std::uint64_t> members(G, 0), finite(G, 0);
+  std::vector<double> sum(G, 0.0);
+  for (std::size_t i = 0; i < grade.size(); ++i) {
+    const std::uint8_t g = grade[i];
+    assert(g < G);
+    members[g]++;
+    if (score && std::isfinite((*score)[i])) {
+      finite[g]++;
+      sum[g] += (*score)[i];
+    }
+  }
+  int best = -1;
+  double lowest = std::numeric_limits<double>::infinity();
+  for (std::size_t g = 0; g < G; ++g) {
+    if (non_member(names[g]) || finite[g] == 0) continue;
+    const double m = sum[g] / static_cast<double>(finite[g]);
+    if (m <= lowest) lowest = m, best = static_cast<int>(g);
+  }
+  if (best >= 0) return best;
+  for (std::size_t g = G; g-- > 0;)
+    if (!non_member(names[g]) && members[g] > 0) return static_cast<int>(g);
+  return -1;
+}
+
+std::size_t HarmMetrics::memory_bytes() const {
+  std::size_t b = 0;
+  for (const Snapshot& s : ring_) {
+    b += s.wealth.capacity() * sizeof(double);
+    for (const auto& v : s.score) b += v.capacity() * sizeof(float);
+    for (const auto& v : s.grade) b += v.capacity();
+  }
+  return b;
+}
+
+void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequences, io::MetricsCsv& out) {
+  const Tick t = ctx.tick;
+  const Persons& p = ctx.society.persons;
+  const std::size_t n = p.size();
+  const auto& systems = *ctx.systems;
+  const std::size_t S = systems.size();
+  const MeasureSpec& ms = ctx.scenario.measure;
+  const double dn = static_cast<double>(n);
+
+  std::vector<SystemOutputs> outs;
+  for (const auto& s : systems) outs.push_back(s->outputs());
+  bool any_score = false;
+  for (const auto& o : outs) any_score |= o.score != nullptr;
+
+  // The snapshot of this tick, then trim: keep the latest snapshot at or before t − W (the
+  // window's start) and everything after it; later ticks never need anything older.
+  {
+    Snapshot snap;
+    snap.tick = t;
+    if (any_score) snap.wealth.assign(p.wealth.begin(), p.wealth.end());
+    snap.score.resize(S);
+    snap.grade.resize(S);
+    for (std::size_t k = 0; k < S; ++k) {
+      if (outs[k].score) snap.score[k] = *outs[k].score;
+      if (outs[k].grade) snap.grade[k] = *outs[k].grade;
+    }
+    ring_.push_back(std::move(snap));
+  }
+  const Tick start_target = t >= ms.window ? t - ms.window : 0;
+  while (ring_.size() > 1 && ring_[1].tick <= start_target) ring_.pop_front();
+  const Snapshot& base = ring_.front();
+  const Snapshot& now = ring_.back();
+
+  if (!started_) {
+    started_ = true;
+    score_mean0_.assign(S, kNaN);
+    for (std::size_t k = 0; k < S; ++k)
+      if (outs[k].score) score_mean0_[k] = measure::mean(finite_values(*outs[k].score));
+    edges0_ = ctx.graph.num_edges();
+  }
+
+  // Per system.
+  std::vector<double> initial_wealth(n);
+  parallel_for(n, [&](std::size_t i) { initial_wealth[i] = p.initial_wealth[i]; });
+  for (std::size_t k = 0; k < S; ++k) {
+    const std::string& sys = systems[k]->name();
+    const SystemOutputs& o = outs[k];
+    if (o.score) {
+      const std::vector<float>& s = *o.score;
+      std::vector<double> x, w;
+      x.reserve(n), w.reserve(n);
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(s[i])) x.push_back(s[i]), w.push_back(initial_wealth[i]);
+      out.row(t, sys, "score_wealth_spearman", "", measure::spearman(x, w));
+      out.row(t, sys, "score_drift", "", measure::mean(x) - score_mean0_[k]);
+      out.row(t, sys, "score_assortativity", "", score_assortativity(ctx.graph, s));
+      const std::vector<float>& s0 = base.score[k];
+      std::uint64_t both = 0, spiral = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(s0[i]) || !std::isfinite(s[i])) continue;
+        ++both;
+        const double w0 = base.wealth[i], w1 = now.wealth[i];
+        spiral += static_cast<double>(s0[i]) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
+                  w0 - w1 >= ms.spiral_wealth_drop * w0;
+      }
+      out.row(t, sys, "negative_spiral_share", "", ratio(static_cast<double>(spiral), static_cast<double>(both)));
+    }
+    if (o.grade) {
+      const std::vector<std::uint8_t>& g0 = base.grade[k];
+      const std::vector<std::uint8_t>& g1 = *o.grade;
+      const std::size_t G = o.grade_names.size();
+      std::vector<std::uint64_t> count(G * G, 0), from(G, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        assert(g0[i] < G && g1[i] < G);
+        count[g0[i] * G + g1[i]]++;
+        from[g0[i]]++;
+      }
+      for (std::size_t a = 0; a < G; ++a) {
+        if (!from[a]) continue;
+        for (std::size_t b = 0; b < G; ++b)
+          out.row(t, sys, "grade_transition", fmt::format("{}>{}", o.grade_names[a], o.grade_names[b]),
+                  static_cast<double>(count[a * G + b]) / static_cast<double>(from[a]));
+      }
+      const int bottom = bottom_grade(o.grade_names, g0, o.score ? &base.score[k] : nullptr);
+      if (bottom >= 0) {
+        const std::size_t b = static_cast<std::size_t>(bottom);
+        out.row(t, sys, "lock_in", o.grade_names[b], static_cast<double>(count[b * G + b]) / static_cast<double>(from[b]));
+      } else {
+        out.row(t, sys, "lock_in", "", kNaN);
+      }
+    }
+  }
+
+  // Society level, under "harm".
+  out.row(t, kHarm, "window_start", "", static_cast<double>(base.tick));
+  // Chilling: nobody acts at tick 0; the reference is the first measured tick after it.
+  if (t == 0) {
+    out.row(t, kHarm, "unapproved_posts_per_capita", "", kNaN);
+    out.row(t, kHarm, "chilling_ratio", "", kNaN);
+  } else {
+    const auto posts = deterministic_sum<std::uint64_t>(n, [&](std::size_t i) { return std::uint64_t{ctx.events.unapproved[i]}; });
+    const double per_capita = n ? static_cast<double>(posts) / dn : kNaN;
+    if (!have_posts_ref_) posts_ref_ = per_capita, have_posts_ref_ = true;
+    out.row(t, kHarm, "unapproved_posts_per_capita", "", per_capita);
+    out.row(t, kHarm, "chilling_ratio", "", ratio(per_capita, posts_ref_));
+  }
+
+  // Isolation.
+  {
+    std::vector<double> dissent(n);
+    parallel_for(n, [&](std::size_t i) { dissent[i] = p.dissent[i]; });
+    const auto decile = measure::deciles(dissent);
+    std::uint64_t top_n = 0, top_deg = 0, rest_n = 0, rest_deg = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t d = ctx.graph.degree(static_cast<NodeId>(i));
+      if (decile[i] == 9) top_n++, top_deg += d;
+      else rest_n++, rest_deg += d;
+    }
+    const double top_mean = top_n ? static_cast<double>(top_deg) / static_cast<double>(top_n) : kNaN;
+    const double rest_mean = rest_n ? static_cast<double>(rest_deg) / static_cast<double>(rest_n) : kNaN;
+    out.row(t, kHarm, "dissent_decile_degree_ratio", "", rest_mean > 0 ? top_mean / rest_mean : kNaN);
+    const graph::Stats st = graph::compute_stats(ctx.graph);
+    out.row(t, kHarm, "giant_component_share", "", ratio(static_cast<double>(st.largest_component), dn));
+    out.row(t, kHarm, "ties_cut", "", static_cast<double>(edges0_) - static_cast<double>(ctx.graph.num_edges()));
+  }
+
+  // Data-error harms.
+  {
+    std::vector<std::uint8_t> wrong_active(n, 0);
+    std::uint64_t corrected = 0, old_wrong = 0, old_active = 0;
+    double delay = 0;  // integer-valued: exact
+    for (const Record& r : ctx.ledger.records()) {
+      if (r.origin == Origin::kTrue) continue;
+      const bool active = r.status == RecordStatus::kActive;
+      if (active) wrong_active[r.person] = 1;
+      else corrected++, delay += static_cast<double>(r.decided) - static_cast<double>(r.tick);
+      if (static_cast<std::uint64_t>(r.tick) + ms.window <= t) old_wrong++, old_active += active;
+    }
+    std::uint64_t sanction_bits = 0, privilege_bits = 0;
+    const auto& effects = consequences.library().effects();
+    for (std::size_t e = 0; e < effects.size() && e < kMaxEffects; ++e)
+      (effects[e].sanction ? sanction_bits : privilege_bits) |= std::uint64_t{1} << e;
+    const auto& active = consequences.active();
+    std::uint64_t wrongly = 0;
+    for (std::size_t i = 0; i < n; ++i) wrongly += wrong_active[i] && (active[i] & sanction_bits);
+    out.row(t, kHarm, "wrongly_sanctioned_share", "", ratio(static_cast<double>(wrongly), dn));
+    out.row(t, kHarm, "time_to_correction_mean", "", ratio(delay, static_cast<double>(corrected)));
+    out.row(t, kHarm, "wrong_never_corrected_share", "", ratio(static_cast<double>(old_active), static_cast<double>(old_wrong)));
+
+    const auto decile = measure::deciles(p.wealth);
+    std::vector<std::uint8_t> flag(n);
+    for (const auto& [metric, bits] : {std::pair<const char*, std::uint64_t>{"sanctioned_rate_by_wealth_decile", sanction_bits},
+                                       std::pair<const char*, std::uint64_t>{"privileged_rate_by_wealth_decile", privilege_bits}}) {
+      parallel_for(n, [&](std::size_t i) { flag[i] = (active[i] & bits) != 0; });
+      const auto rate = measure::rate_by_decile(decile, flag);
+      for (int d = 0; d < 10; ++d) out.row(t, kHarm, metric, fmt::format("d{:02}", d + 1), rate[d]);
+    }
+  }
+}
+
+}  // namespace credsim

@@ -1,0 +1,48 @@
+// The harm metrics of SPEC §4: who the systems hurt and how — rank correlation with initial
+// wealth, inflation, score assortativity, grade transitions and lock-in over a window, negative
+// spirals, chilling, isolation, data-error harms, sanctions and privileges by wealth decile.
+// Windowed metrics compare with a snapshot kept from an earlier measured tick; only the
+// snapshots a later tick can still need are kept (definitions: the harm-metrics section of the
+// issue report "Society's response and the harm metrics").
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "credsim/consequences/rules.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/systems/system.hpp"
+
+namespace credsim {
+
+// The bottom grade of a system for lock-in, judged on one snapshot: grades named "unrated" or
+// "none" (non-members) are never the bottom; with a score, the grade whose members have the
+// lowest mean finite score (ties: the later index); without one, or when no grade member has a
+// finite score, the last grade with members. -1 when no eligible grade has members.
+int bottom_grade(const std::vector<std::string>& grade_names, const std::vector<std::uint8_t>& grade,
+                 const std::vector<float>* score);
+
+class HarmMetrics {
+ public:
+  // Writes this tick's harm rows: per system (system = its name) after its own rows, then the
+  // society-level ones under system "harm". Must be called at every measured tick, tick 0 first.
+  void measure(const SimContext& ctx, const Consequences& consequences, io::MetricsCsv& out);
+  std::size_t memory_bytes() const;
+
+ private:
+  struct Snapshot {
+    Tick tick = 0;
+    std::vector<double> wealth;                     // only when some system has a score
+    std::vector<std::vector<float>> score;          // per system; empty when it has none
+    std::vector<std::vector<std::uint8_t>> grade;   // per system; empty when it has none
+  };
+  bool started_ = false;
+  std::vector<double> score_mean0_;  // per system: mean finite score at tick 0 (NaN: none)
+  std::uint64_t edges0_ = 0;
+  double posts_ref_ = 0;             // unapproved posts per capita at the reference tick
+  bool have_posts_ref_ = false;
+  std::deque<Snapshot> ring_;        // oldest first; front = the window's start once trimmed
+};
+
+}  // namespace credsim
