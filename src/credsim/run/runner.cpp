@@ -61,6 +61,10 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const auto t0 = std::chrono::steady_clock::now();
   const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
   graph::Csr g = build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate);
+  if (g.num_nodes() < 2)  // only an edge list can be this small: generators need persons >= 2
+    throw InputError(SourcePos{sc.graph.path, 0, 0}, "graph.path",
+                     "the edge list gives " + std::to_string(g.num_nodes()) + " person(s)",
+                     "at least 2 persons (nodes that appear in some edge)", "use a network with at least one edge");
   const double graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Scenario resolved = sc;
   resolved.society.persons = g.num_nodes();  // an edge list decides the population

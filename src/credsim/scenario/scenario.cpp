@@ -353,6 +353,12 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
   std::replace_if(stem.begin(), stem.end(), [](char c) { return !is_identifier(std::string(1, c)); }, '_');
   sc.run = read_run(root.section("run"), stem.empty() ? "scenario" : stem);
   sc.graph = read_graph(root.section("graph"));
+  // A relative edge-list path is relative to the scenario file's folder, so a scenario runs
+  // the same from any working directory (as given, for a scenario held in memory).
+  if (sc.graph.model == GraphModel::kEdgeList && std::filesystem::path(sc.graph.path).is_relative()) {
+    const auto folder = std::filesystem::path(source).parent_path();
+    if (!folder.empty()) sc.graph.path = (folder / sc.graph.path).lexically_normal().string();
+  }
   sc.society = read_society(root.section("society"), sc.graph.model == GraphModel::kEdgeList);
   if (sc.graph.model != GraphModel::kEdgeList && sc.graph.mean_degree >= static_cast<double>(sc.society.persons) - 1)
     throw root.section("graph").error(

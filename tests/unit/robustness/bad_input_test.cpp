@@ -350,7 +350,7 @@ TEST(BadInput, EmptyEdgeListLoadsAsEmptyGraph) {
 // the run as an input error naming the file. Today `credsim run` accepts it, exits 0 and writes
 // score_mean = nan (src/credsim/run/runner.cpp has no population check after loading the edge
 // list). Disabled until that check exists; enable it with the fix.
-TEST(BadInput, DISABLED_EmptyEdgeListRunIsAnInputError) {
+TEST(BadInput, EmptyEdgeListRunIsAnInputError) {
   test::TempDir tmp("robust-empty");
   write(tmp, "empty.txt", "# nothing here\n");
   write(tmp, "one.txt", "5 5\n");
@@ -358,8 +358,8 @@ TEST(BadInput, DISABLED_EmptyEdgeListRunIsAnInputError) {
     write(tmp, "s.toml", edge_list_scenario(file));
     const Result r = credsim(tmp, {"run", "s.toml", "--out", "out"});
     expect_input_error(r, tmp);
-    EXPECT_CONTAINS(r.err, std::string(file) + ": key 'graph.edge_list'");
-    EXPECT_CONTAINS(r.err, "at least 2");
+    EXPECT_CONTAINS(r.err, std::string(file) + ": key 'graph.path': the edge list gives ");
+    EXPECT_CONTAINS(r.err, "at least 2 persons");
   }
 }
 

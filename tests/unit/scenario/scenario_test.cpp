@@ -390,3 +390,23 @@ TEST(ScenarioOverride, PathNeedsTomlQuotes) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+TEST(Scenario, EdgeListPathIsRelativeToTheScenarioFile) {
+  test::TempDir tmp("relpath");
+  std::filesystem::create_directories(tmp.path() / "sub");
+  std::ofstream(tmp.path() / "sub" / "s.toml") << "[graph]\nmodel = \"edge_list\"\npath = \"g.txt\"\n"
+                                                   "[systems.s]\ntype = \"composite\"\n";
+  const Scenario sc = load_scenario((tmp.path() / "sub" / "s.toml").string(), {});
+  EXPECT_EQ(sc.graph.path, (tmp.path() / "sub" / "g.txt").lexically_normal().string());
+  // Absolute paths and in-memory scenarios keep the path as given.
+  EXPECT_EQ(load_scenario_string("[graph]\nmodel = \"edge_list\"\npath = \"/x/g.txt\"\n[systems.s]\ntype = \"composite\"\n",
+                                 "m.toml", {})
+                .graph.path,
+            "/x/g.txt");
+}
+
+}  // namespace
+}  // namespace credsim
