@@ -178,10 +178,12 @@ void Consequences::apply(const Society& society, std::vector<double>& wealth_del
   });
 }
 
-void Consequences::measure(Tick t, const Society& society, io::MetricsCsv& out) const {
+void Consequences::measure(Tick t, const Society& society, io::MetricsCsv& out,
+                           const std::vector<std::uint8_t>* wealth_decile) const {
   if (rules_.empty()) return;
   const std::size_t n = active_.size();
-  const auto decile = measure::deciles(society.persons.wealth);
+  std::vector<std::uint8_t> own;
+  const auto& decile = wealth_decile ? *wealth_decile : (own = measure::deciles(society.persons.wealth));
   std::vector<std::uint8_t> holds(n);
   for (std::size_t e = 0; e < library_.effects().size(); ++e) {
     const std::uint64_t bit = std::uint64_t{1} << e;

@@ -32,7 +32,9 @@ class Consequences {
   const std::vector<std::uint64_t>& active() const { return active_; }
   const EffectLibrary& library() const { return library_; }
   std::uint64_t used_effects() const { return used_; }
-  void measure(Tick tick, const Society& society, io::MetricsCsv& out) const;
+  // wealth_decile: each person's current-wealth decile (computed here when null).
+  void measure(Tick tick, const Society& society, io::MetricsCsv& out,
+               const std::vector<std::uint8_t>* wealth_decile = nullptr) const;
   std::size_t memory_bytes() const { return active_.size() * sizeof(std::uint64_t); }
 
  private:

@@ -213,9 +213,13 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
 
   // Isolation.
   {
-    std::vector<double> dissent(n);
-    parallel_for(n, [&](std::size_t i) { dissent[i] = p.dissent[i]; });
-    const auto decile = measure::deciles(dissent);
+    // Dissent propensities are fixed (no adaptation model changes them yet): rank them once.
+    if (dissent_decile_.size() != n) {
+      std::vector<double> dissent(n);
+      parallel_for(n, [&](std::size_t i) { dissent[i] = p.dissent[i]; });
+      dissent_decile_ = measure::deciles(dissent);
+    }
+    const auto& decile = dissent_decile_;
     std::uint64_t top_n = 0, top_deg = 0, rest_n = 0, rest_deg = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint64_t d = ctx.graph.degree(static_cast<NodeId>(i));
@@ -225,7 +229,13 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     const double top_mean = top_n ? static_cast<double>(top_deg) / static_cast<double>(top_n) : kNaN;
     const double rest_mean = rest_n ? static_cast<double>(rest_deg) / static_cast<double>(rest_n) : kNaN;
     out.row(t, kHarm, "dissent_decile_degree_ratio", "", rest_mean > 0 ? top_mean / rest_mean : kNaN);
-    const graph::Stats st = graph::compute_stats(ctx.graph);
+    // Components change only when ties do: recompute when the graph's edges differ from last time.
+    if (ctx.graph.num_arcs() != stats_arcs_ || ctx.graph.neighbour_array().data() != stats_data_) {
+      stats_ = graph::compute_stats(ctx.graph);
+      stats_arcs_ = ctx.graph.num_arcs();
+      stats_data_ = ctx.graph.neighbour_array().data();
+    }
+    const graph::Stats& st = stats_;
     out.row(t, kHarm, "giant_component_share", "", ratio(static_cast<double>(st.largest_component), dn));
     out.row(t, kHarm, "ties_cut", "", static_cast<double>(edges0_) - static_cast<double>(ctx.graph.num_edges()));
   }
@@ -253,7 +263,8 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     out.row(t, kHarm, "time_to_correction_mean", "", ratio(delay, static_cast<double>(corrected)));
     out.row(t, kHarm, "wrong_never_corrected_share", "", ratio(static_cast<double>(old_active), static_cast<double>(old_wrong)));
 
-    const auto decile = measure::deciles(p.wealth);
+    std::vector<std::uint8_t> own;
+    const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(p.wealth));
     std::vector<std::uint8_t> flag(n);
     for (const auto& [metric, bits] : {std::pair<const char*, std::uint64_t>{"sanctioned_rate_by_wealth_decile", sanction_bits},
                                        std::pair<const char*, std::uint64_t>{"privileged_rate_by_wealth_decile", privilege_bits}}) {

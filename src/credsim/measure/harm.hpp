@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "credsim/consequences/rules.hpp"
+#include "credsim/graph/stats.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/systems/system.hpp"
 
@@ -43,6 +44,10 @@ class HarmMetrics {
   double posts_ref_ = 0;             // unapproved posts per capita at the reference tick
   bool have_posts_ref_ = false;
   std::deque<Snapshot> ring_;        // oldest first; front = the window's start once trimmed
+  std::vector<std::uint8_t> dissent_decile_;  // ranked once: propensities are fixed for now
+  graph::Stats stats_{};                       // components of the graph last seen
+  EdgeIdx stats_arcs_ = ~EdgeIdx{0};
+  const NodeId* stats_data_ = nullptr;
 };
 
 }  // namespace credsim

@@ -64,7 +64,8 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
   out.row(t, "data", "share_with_uncorrected_wrong_record", "", n ? static_cast<double>(now) / n : 0.0);
 }
 
-void measure_composite(Tick t, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out) {
+void measure_composite(Tick t, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out,
+                       const std::vector<std::uint8_t>* wealth_decile) {
   const std::string_view sys = c.spec().name;
   const auto& score = c.scores();
   const std::size_t n = score.size();
@@ -85,7 +86,8 @@ void measure_composite(Tick t, const Composite& c, const Society& s, const Measu
     out.row(t, sys, "band_share", kCompositeBandNames[b], n ? static_cast<double>(band[b]) / n : 0.0);
 
   // Who holds the privileges, by wealth decile (decile 1 = poorest tenth, by current wealth).
-  const auto decile = measure::deciles(s.persons.wealth);
+  std::vector<std::uint8_t> own;
+  const auto& decile = wealth_decile ? *wealth_decile : (own = measure::deciles(s.persons.wealth));
   std::vector<std::uint8_t> holds(n);
   for (int k = 0; k < kPrivileges; ++k) {
     const std::uint8_t bit = static_cast<std::uint8_t>(1u << k);

@@ -16,6 +16,8 @@ void measure_society(Tick tick, const Society& s, const graph::Csr& g, io::Metri
 // system "data": what the record-keepers hold, its errors and their correction (SPEC §1.6, §4).
 void measure_ledger(Tick tick, const Ledger& ledger, const Society& s, io::MetricsCsv& out);
 // system = the composite system's name: score distribution, bands, Gini, privileges by wealth decile.
-void measure_composite(Tick tick, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out);
+// wealth_decile: each person's current-wealth decile (computed here when null).
+void measure_composite(Tick tick, const Composite& c, const Society& s, const MeasureSpec& m, io::MetricsCsv& out,
+                       const std::vector<std::uint8_t>* wealth_decile = nullptr);
 
 }  // namespace credsim

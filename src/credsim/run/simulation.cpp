@@ -9,6 +9,7 @@
 #include "credsim/graph/edge_list.hpp"
 #include "credsim/graph/generators.hpp"
 #include "credsim/measure/metrics.hpp"
+#include "credsim/measure/stats.hpp"
 #include "credsim/systems/registry.hpp"
 
 namespace credsim {
@@ -142,12 +143,14 @@ void Simulation::step(io::MetricsCsv* metrics) {
 }
 
 void Simulation::measure(io::MetricsCsv& out) {
-  const SimContext ctx = context();
+  wealth_decile_ = measure::deciles(society_.persons.wealth);  // one ranking for every reporter
+  SimContext ctx = context();
+  ctx.wealth_decile = &wealth_decile_;
   measure_society(tick_, society_, graph_, out);
   measure_ledger(tick_, ledger_, society_, out);
   for (const auto& s : systems_) s->measure(ctx, out);
   harm_.measure(ctx, *consequences_, out);
-  consequences_->measure(tick_, society_, out);
+  consequences_->measure(tick_, society_, out, &wealth_decile_);
   calibration_.clear();
   for (std::size_t k = 0; k < target_handles_.size(); ++k) {
     const TargetSpec& t = scenario_.targets[k];

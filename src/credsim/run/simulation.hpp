@@ -78,6 +78,7 @@ class Simulation {
   std::unique_ptr<Consequences> consequences_;
   std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards
   std::vector<float> income_factor_;  // this tick's income multiplier from effects
+  std::vector<std::uint8_t> wealth_decile_;  // measure stage: decile of current wealth
   std::vector<std::size_t> target_handles_;
   std::vector<Calibration> calibration_;
   HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)

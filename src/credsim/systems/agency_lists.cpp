@@ -329,7 +329,8 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "wrongful_entries_total", "", static_cast<double>(wrongful_entries_));
   out.row(t, name_, "wrongfully_listed_share", "", black ? static_cast<double>(wrongful) / black : 0.0);
   out.row(t, name_, "delisted_on_appeal_total", "", static_cast<double>(delisted_on_appeal_));
-  const auto decile = measure::deciles(ctx.society.persons.wealth);
+  std::vector<std::uint8_t> own;  // only if no shared ranking (a system measured on its own)
+  const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(ctx.society.persons.wealth));
   const auto black_rate = measure::rate_by_decile(decile, listed_);
   const auto red_rate = measure::rate_by_decile(decile, red_);
   for (int d = 0; d < 10; ++d) {

@@ -111,7 +111,7 @@ void Composite::consequences(const SimContext&, std::vector<double>& wealth_delt
 }
 
 void Composite::measure(const SimContext& ctx, io::MetricsCsv& out) const {
-  measure_composite(ctx.tick, *this, ctx.society, ctx.scenario.measure, out);
+  measure_composite(ctx.tick, *this, ctx.society, ctx.scenario.measure, out, ctx.wealth_decile);
 }
 
 SystemOutputs Composite::outputs() const {

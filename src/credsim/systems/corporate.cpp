@@ -296,7 +296,8 @@ void Corporate::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "replacements_forced_total", "", static_cast<double>(replacements_));
   out.row(t, name_, "replacements_failed_total", "", static_cast<double>(replacement_failed_));
   out.row(t, name_, "downgraded_for_listed_representative", "", static_cast<double>(downgraded_now_));
-  const auto decile = measure::deciles(ctx.society.persons.wealth);
+  std::vector<std::uint8_t> own;  // only if no shared ranking (a system measured on its own)
+  const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(ctx.society.persons.wealth));
   const auto share = measure::share_by_decile(decile, person_listed_);
   for (int d = 0; d < 10; ++d)
     out.row(t, name_, "sanctioned_reps_by_wealth_decile", fmt::format("d{:02}", d + 1), share[d]);

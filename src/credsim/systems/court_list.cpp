@@ -420,7 +420,8 @@ void CourtList::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   row("trains_blocked_per_capita", "", metric_value("trains_blocked_per_capita"));
   row("business_judgments_outstanding", "", static_cast<double>(business_outstanding_));
   row("businesses_listed", "", static_cast<double>(businesses_listed_));
-  const auto decile = measure::deciles(ctx.society.persons.wealth);
+  std::vector<std::uint8_t> own;  // only if no shared ranking (a system measured on its own)
+  const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(ctx.society.persons.wealth));
   const auto rate = measure::rate_by_decile(decile, listed_);
   const auto share = measure::share_by_decile(decile, listed_);
   for (int d = 0; d < 10; ++d) {

@@ -40,6 +40,9 @@ struct SimContext {
   // All systems of the run, in scenario order: a system may read another's published outputs
   // (joint punishment, data sharing), never its internals.
   const std::vector<std::unique_ptr<System>>* systems = nullptr;
+  // During the measure stage only: each person's decile of current wealth (0 = poorest tenth),
+  // ranked once per measured tick and shared by every reporter (null outside measure).
+  const std::vector<std::uint8_t>* wealth_decile = nullptr;
   const System* find_system(std::string_view name) const;
   // Whether `system` may read `record`: its domain is in the system's row of the sharing matrix.
   bool sees(const System& system, const Record& record) const;
