@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
   run->add_option("--threads", threads, "OpenMP threads (results are identical for any count)")->check(CLI::Range(1, 4096));
   run->add_option("--ticks", ticks, "Number of ticks (overrides run.ticks)")->check(CLI::Range(1, 10000000));
   run->add_option("--set", overrides, "Override a scenario key: key.path=value (repeatable)");
+  double memory_limit_gib = 0;
+  run->add_option("--memory-limit", memory_limit_gib,
+                  "Refuse runs estimated to need more than this many GiB (default: the available memory)")
+      ->check(CLI::Range(0.001, 1e6));
   run->add_option("--snapshot-every", snapshot_every,
                   "Write every person's state as .npy files at tick 0, every K-th tick and the last "
                   "(OUT/snapshots/tick_NNNNNN/, described by its index.json)")
@@ -148,6 +152,7 @@ int main(int argc, char** argv) {
       RunOptions opt;
       opt.out_dir = out_dir;
       opt.threads = threads;
+      opt.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_gib * 1073741824.0);
       opt.overrides = all;
       opt.command_line = join_args(argc, argv);
       opt.snapshot_every = snapshot_every;

@@ -15,6 +15,7 @@
 #include "credsim/io/output_file.hpp"
 #include "credsim/io/snapshot.hpp"
 #include "credsim/measure/stats.hpp"
+#include "credsim/run/memory_budget.hpp"
 #include "credsim/run/simulation.hpp"
 #include "credsim/systems/composite.hpp"
 
@@ -55,6 +56,11 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   if (opt.threads > 0) omp_set_num_threads(opt.threads);
   const int threads = omp_get_max_threads();
   RunResult res;
+  // Refuse before allocating anything large when the run would not fit (an edge list's size is
+  // known only once loaded: checked again below). Before the output folder is made.
+  if (sc.graph.model != GraphModel::kEdgeList)
+    check_memory(estimate_memory(sc, sc.society.persons, 0.5 * sc.society.persons * sc.graph.mean_degree),
+                 opt.memory_limit_bytes);
   res.out_dir = opt.out_dir.empty() ? fresh_run_dir("runs", sc.run.name) : opt.out_dir;
   prepare_out_dir(res.out_dir);
 
@@ -68,6 +74,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const double graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Scenario resolved = sc;
   resolved.society.persons = g.num_nodes();  // an edge list decides the population
+  const MemoryEstimate estimate = estimate_memory(resolved, g.num_nodes(), static_cast<double>(g.num_edges()));
+  check_memory(estimate, opt.memory_limit_bytes);
   Simulation sim(resolved, std::move(g));
 
   io::MetricsCsv metrics(res.out_dir / "metrics.csv");
@@ -157,6 +165,7 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   m["person_ticks_per_second"] = res.person_ticks_per_second;
   m["peak_rss_bytes"] = res.peak_rss_bytes;
   m["model_bytes"] = sim.memory_bytes();
+  m["estimated_peak_bytes"] = estimate.bytes;
   nlohmann::json outputs = nlohmann::json::array({"metrics.csv"});
   for (const auto& o : snapshot_outputs) outputs.push_back(o);  // each index.json lists its folder's files
   m["outputs"] = outputs;

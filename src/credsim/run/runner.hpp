@@ -13,6 +13,7 @@ namespace credsim {
 struct RunOptions {
   std::filesystem::path out_dir;  // empty: runs/<name>-<timestamp>
   int threads = 0;                // 0: OpenMP's default
+  std::uint64_t memory_limit_bytes = 0;  // refuse runs estimated above this (0: available memory)
   std::vector<std::string> overrides;  // as given, for the manifest
   std::string command_line;            // for the manifest
   // Per-person snapshots (io/snapshot.hpp) at tick 0, every k-th tick and the last; 0: none.

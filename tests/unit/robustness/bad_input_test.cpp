@@ -373,8 +373,25 @@ TEST(BadInput, EmptyScenarioFile) {
 }
 
 // ---- a graph larger than the memory budget ---------------------------------------------------
-// Not testable yet: credsim has no memory estimate or budget (no key, no check before
-// allocation); it comes with country-scale runs. See the robustness report.
+
+TEST(BadInput, RunLargerThanMemoryIsRefusedBeforeAnythingIsWritten) {
+  test::TempDir tmp("robust-memory");
+  // Two billion persons: terabytes. Refused with the estimate, the limit, the parts and a fix,
+  // before the output folder exists (exit 3: a resource problem, not a scenario error).
+  Result r = credsim(tmp, {"run", std::string(CREDSIM_SOURCE_DIR) + "/scenarios/default.toml", "--out", "out", "--set",
+                           "society.persons=2000000000"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_CONTAINS(r.err, "GiB of memory but");
+  EXPECT_CONTAINS(r.err, "are available");
+  EXPECT_CONTAINS(r.err, "graph (CSR");
+  EXPECT_CONTAINS(r.err, "Fix: lower society.persons");
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
+  // An explicit limit below a small run's estimate refuses it too.
+  r = credsim(tmp, {"run", std::string(CREDSIM_SOURCE_DIR) + "/scenarios/default.toml", "--out", "out2", "--set",
+                    "society.persons=20000", "--memory-limit", "0.001"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_CONTAINS(r.err, "is the limit (--memory-limit)");
+}
 
 // ---- conflicting settings --------------------------------------------------------------------
 

@@ -1,0 +1,32 @@
+// Memory before allocation: an estimate of a run's peak model memory from the scenario alone,
+// and the check that refuses a run that would not fit (a clear message instead of the
+// operating system killing the process half-way).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "credsim/scenario/scenario.hpp"
+
+namespace credsim {
+
+struct MemoryEstimate {
+  double bytes = 0;
+  std::vector<std::pair<std::string, double>> parts;  // what the bytes are, largest first
+};
+
+// Peak model memory for `persons` persons and `edges` undirected edges over the whole run:
+// columns per person and per system, the graph, the harm metrics' window, the measure stage's
+// temporaries and the ledger's growth over run.ticks. Constants follow each component's
+// memory_bytes() (docs/PERFORMANCE.md compares the estimate with measured peaks).
+MemoryEstimate estimate_memory(const Scenario& sc, double persons, double edges);
+
+// MemAvailable from /proc/meminfo (0 if unknown).
+std::uint64_t available_memory_bytes();
+
+// Throws ResourceError when the estimate exceeds the limit (0: the available memory), naming
+// the estimate, the limit, the largest parts and what to reduce.
+void check_memory(const MemoryEstimate& est, std::uint64_t limit_bytes);
+
+}  // namespace credsim
