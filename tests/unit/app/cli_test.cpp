@@ -18,45 +18,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "missing: " << (needle) << "\nin: " << (haystack)
+using Result = test::CliResult;
+using test::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Single quotes for the shell; every argument here is plain text.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs credsim with `args` from the repository root (where the preset paths in the help point),
-// stdout and stderr redirected to files in `tmp`: as in a pipeline, never a terminal.
+// Runs credsim from the repository root (where the preset paths in the help point).
 Result credsim(const test::TempDir& tmp, const std::vector<std::string>& args) {
-  static int n = 0;
-  const fs::path out = tmp.path() / ("stdout" + std::to_string(n));
-  const fs::path err = tmp.path() / ("stderr" + std::to_string(n++));
-  // append() piecewise: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
-  std::string cmd = "cd ";
-  cmd.append(quote(CREDSIM_SOURCE_DIR)).append(" && ").append(quote(CREDSIM_BINARY));
-  for (const auto& a : args) cmd.append(" ").append(quote(a));
-  cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string())).append(" </dev/null");
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return test::run_cli(tmp, CREDSIM_SOURCE_DIR, args);
 }
 
 // 2000 persons, 5 ticks, a stochastic block graph and one composite system: well under a second.

@@ -27,15 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "missing: " << (needle) << "\nin: " << (haystack)
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 fs::path write(const test::TempDir& tmp, const std::string& name, const std::string& bytes) {
   const fs::path p = tmp.path() / name;
@@ -52,32 +45,11 @@ std::string gzip_bytes(const test::TempDir& tmp, const std::string& text) {
   return slurp(p);
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = test::CliResult;
 
 // The real binary, run from `tmp` (so relative graph.path values resolve there), output to files.
 Result credsim(const test::TempDir& tmp, const std::vector<std::string>& args) {
-  static int n = 0;
-  const fs::path out = tmp.path() / ("stdout" + std::to_string(n));
-  const fs::path err = tmp.path() / ("stderr" + std::to_string(n++));
-  std::string cmd = "cd ";
-  cmd.append(quote(tmp.path().string())).append(" && ").append(quote(CREDSIM_BINARY));
-  for (const auto& a : args) cmd.append(" ").append(quote(a));
-  cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string())).append(" </dev/null");
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return test::run_cli(tmp, tmp.path(), args);
 }
 
 // An input error as the user sees it: exit code 2, one "credsim: error:" line, nothing on stdout,

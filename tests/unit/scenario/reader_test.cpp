@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -28,8 +30,6 @@ InputError expect_error(const std::function<void()>& f) {
 }
 
 // gmock is not linked, so substring checks print the whole message themselves.
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 #define EXPECT_NOT_CONTAINS(haystack, needle) \
   EXPECT_EQ(std::string(haystack).find(needle), std::string::npos) << (haystack)
 

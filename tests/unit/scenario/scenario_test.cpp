@@ -18,8 +18,6 @@ namespace credsim {
 namespace {
 
 // gmock is not linked, so substring checks print the whole message themselves.
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "missing: " << (needle) << "\nin: " << (haystack)
 
 // The smallest valid scenario: everything else takes its default.
 const std::string kSystem = "[systems.sesame]\ntype = \"composite\"\n";
