@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger_world.hpp"
+
 #include "credsim/core/error.hpp"
 #include "credsim/scenario/reader.hpp"
 #include "credsim/scenario/scenario.hpp"
@@ -11,40 +13,7 @@
 namespace credsim {
 namespace {
 
-// A tiny world whose ledger records exactly the occurrences we feed it.
-struct World {
-  Scenario sc;
-  Society soc;
-  graph::Csr g;
-  Exchange ex;
-  TickEvents ev;
-  Ledger ledger;
-  std::vector<Occurrence> occ;
-  Tick tick = 0;
-  explicit World(NodeId n)
-      : soc([&] {
-          SocietySpec s;
-          s.region_weights = {1, 1};
-          return generate_society(n, s, BehaviourSpec{}, 3, 0);
-        }()),
-        g(std::vector<EdgeIdx>(n + 1, 0), {}),
-        ex(g) {
-    for (auto& t : sc.events.mutable_types()) t.detection = 1, t.false_rate = 0, t.misattribution = 0;
-    sc.data.notify_prob = 0;
-    ev.resize(n);
-  }
-  SimContext ctx() const { return SimContext{sc, soc, g, ex, sc.events, ev, occ, ledger, 3, 0, tick}; }
-  // Advance one tick in which `events` happen (person, event name).
-  void step(System& s, std::vector<std::pair<NodeId, std::string>> events) {
-    ++tick;
-    occ.clear();
-    for (auto& [p, name] : events) occ.push_back({p, *sc.events.find(name), 1});
-    std::sort(occ.begin(), occ.end(), [](auto& a, auto& b) { return a.person != b.person ? a.person < b.person : a.type < b.type; });
-    ledger.record_tick(sc.data, sc.events, soc, occ, 3, 0, tick);
-    s.record(ctx());
-    s.score(ctx());
-  }
-};
+using World = test::LedgerWorld;
 
 PointsSpec rongcheng() {
   const auto doc = scenario::Document::parse_string("", "t.toml");
