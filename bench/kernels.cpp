@@ -1,0 +1,340 @@
+// Google Benchmark kernels of credsim (issue "Country scale on one machine"): graph generation,
+// the neighbour gather, composite scoring, the stages of a tick, and this machine's floors
+// (streaming bandwidth, random-gather rate). Every kernel reports items/s and bytes/s; all run
+// with OpenMP's default thread count and wall-clock time (UseRealTime).
+//   build-bench/bench/credsim_bench --benchmark_filter=Gather --benchmark_repetitions=5
+#include <benchmark/benchmark.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "common.hpp"
+#include "credsim/behave/rare_events.hpp"
+#include "credsim/graph/generators.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/measure/stats.hpp"
+#include "credsim/record/ledger.hpp"
+
+using namespace credsim;
+namespace cb = credsim::bench;
+
+namespace {
+
+constexpr std::uint64_t kSeed = 20261122;
+
+void set_threads(benchmark::State& st) { st.counters["threads"] = omp_get_max_threads(); }
+
+// ---- graph generation ---------------------------------------------------------------------
+
+graph::Csr make_sbm(NodeId n, double degree) {
+  GraphSpec g;
+  g.model = GraphModel::kStochasticBlock;
+  g.mean_degree = degree;
+  g.within_region = 0.8;
+  return build_graph(g, region_sizes(n, std::vector<double>(8, 1.0)), kSeed, 0);
+}
+
+void BM_GenerateER(benchmark::State& st) {
+  const auto n = static_cast<NodeId>(st.range(0));
+  const double d = static_cast<double>(st.range(1));
+  std::size_t arcs = 0, bytes = 0;
+  for (auto _ : st) {
+    graph::Csr g = graph::erdos_renyi(n, d, kSeed, 0);
+    arcs = g.num_arcs();
+    bytes = g.memory_bytes();
+    benchmark::DoNotOptimize(g.neighbour_array().data());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * arcs / 2));  // undirected edges
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * bytes));      // CSR written
+  st.counters["edges"] = static_cast<double>(arcs / 2);
+  set_threads(st);
+}
+
+void BM_GenerateSBM(benchmark::State& st) {
+  const auto n = static_cast<NodeId>(st.range(0));
+  const double d = static_cast<double>(st.range(1));
+  std::size_t arcs = 0, bytes = 0;
+  for (auto _ : st) {
+    graph::Csr g = make_sbm(n, d);
+    arcs = g.num_arcs();
+    bytes = g.memory_bytes();
+    benchmark::DoNotOptimize(g.neighbour_array().data());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * arcs / 2));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * bytes));
+  st.counters["edges"] = static_cast<double>(arcs / 2);
+  set_threads(st);
+}
+
+// ---- the gather kernel: mean of neighbours' uint16 scores over a CSR --------------------
+
+const graph::Csr& cached_sbm(NodeId n, int degree) {
+  static std::map<std::pair<NodeId, int>, graph::Csr> cache;
+  auto it = cache.find({n, degree});
+  if (it == cache.end()) it = cache.emplace(std::pair{n, degree}, make_sbm(n, degree)).first;
+  return it->second;
+}
+
+void BM_GatherMeanScore(benchmark::State& st) {
+  const auto n = static_cast<NodeId>(st.range(0));
+  const graph::Csr& g = cached_sbm(n, static_cast<int>(st.range(1)));
+  std::vector<std::uint16_t> score(n);
+  std::mt19937_64 rng(1);
+  for (auto& s : score) s = static_cast<std::uint16_t>(350 + rng() % 601);
+  std::vector<double> out(n);
+  const auto* off = g.offsets().data();
+  const auto* nb = g.neighbour_array().data();
+  for (auto _ : st) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+      std::uint64_t sum = 0;
+      for (auto e = off[i]; e < off[i + 1]; ++e) sum += score[nb[e]];
+      const auto d = off[i + 1] - off[i];
+      out[i] = d ? static_cast<double>(sum) / static_cast<double>(d) : 0.0;
+    }
+    benchmark::ClobberMemory();
+  }
+  const double arcs = static_cast<double>(g.num_arcs());
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * arcs));  // neighbour reads
+  // neighbour ids (4 B) + gathered score (2 B) per arc; offsets (8 B) + result (8 B) per node.
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * (arcs * 6 + n * 16.0)));
+  st.counters["arcs"] = arcs;
+  set_threads(st);
+}
+
+// ---- simulations of the default scenario (mean degree 20) --------------------------------
+
+Scenario bench_scenario(std::size_t n) { return cb::default_scenario(n, {"graph.mean_degree=20"}); }
+
+// A simulation after initialise (tick 0), shared by the read-only kernels.
+const Simulation& cached_sim(std::size_t n) {
+  static std::map<std::size_t, std::unique_ptr<Simulation>> cache;
+  auto it = cache.find(n);
+  if (it == cache.end()) it = cache.emplace(n, cb::make_simulation(bench_scenario(n))).first;
+  return *it->second;
+}
+
+void BM_CompositeScore(benchmark::State& st) {
+  const Simulation& sim = cached_sim(static_cast<std::size_t>(st.range(0)));
+  // Systems are not copyable: each iteration is one more full (Jacobi) recomputation of the
+  // cached simulation's composite, which costs the same whatever the scores are.
+  Composite& c = cb::composite_of(sim);
+  const Exchange ex(sim.graph());
+  const auto& p = sim.society().persons;
+  for (auto _ : st) {
+    c.score(p, ex);
+    benchmark::DoNotOptimize(c.scores().data());
+  }
+  const double n = static_cast<double>(p.size()), arcs = static_cast<double>(sim.graph().num_arcs());
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+  // per person: 10 records (40 B), wealth 8, income 4, 3 traits, offsets 8, score out 2;
+  // per arc: neighbour id 4 + friend's score 2 + friend's unapproved record 4 (read only if weighted; counted).
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * (n * 65 + arcs * 10)));
+  st.counters["arcs"] = arcs;
+  set_threads(st);
+}
+
+void BM_Behave(benchmark::State& st) {
+  const Simulation& sim = cached_sim(static_cast<std::size_t>(st.range(0)));
+  const auto& p = sim.society().persons;
+  TickEvents ev;
+  ev.resize(p.size());
+  Tick t = 1;
+  for (auto _ : st) {
+    behave(sim.scenario().behaviour, p, kSeed, 0, t++, ev);
+    benchmark::DoNotOptimize(ev.spending.data());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * p.size()));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * (p.size() * ev.memory_bytes() / p.size())));
+  set_threads(st);
+}
+
+void BM_RareEventSampler(benchmark::State& st) {
+  const Simulation& sim = cached_sim(static_cast<std::size_t>(st.range(0)));
+  const auto& p = sim.society().persons;
+  TickEvents ev;
+  ev.resize(p.size());
+  behave(sim.scenario().behaviour, p, kSeed, 0, 1, ev);
+  RareEventSampler sampler(sim.scenario().events, p);
+  std::vector<Occurrence> occ;
+  Tick t = 1;
+  std::size_t total = 0;
+  for (auto _ : st) {
+    sampler.draw(kSeed, 0, t++, ev, occ);
+    total += occ.size();
+    benchmark::DoNotOptimize(occ.data());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * p.size()));  // persons per second
+  st.SetBytesProcessed(static_cast<int64_t>(total * sizeof(Occurrence)));
+  st.counters["occurrences"] = static_cast<double>(total) / static_cast<double>(st.iterations());
+  set_threads(st);
+}
+
+void BM_LedgerRecord(benchmark::State& st) {
+  const Simulation& sim = cached_sim(static_cast<std::size_t>(st.range(0)));
+  const auto& sc = sim.scenario();
+  const auto& p = sim.society().persons;
+  TickEvents ev;
+  ev.resize(p.size());
+  behave(sc.behaviour, p, kSeed, 0, 1, ev);
+  std::vector<Occurrence> occ;
+  RareEventSampler(sc.events, p).draw(kSeed, 0, 1, ev, occ);
+  std::size_t records = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    auto ledger = std::make_unique<Ledger>();  // fresh each time: the ledger grows without bound
+    st.ResumeTiming();
+    ledger->record_tick(sc.data, sc.events, sim.society(), occ, kSeed, 0, 1, &sim.graph());
+    records = ledger->records().size();
+    st.PauseTiming();
+    ledger.reset();
+    st.ResumeTiming();
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * occ.size()));  // occurrences recorded
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * records * sizeof(Record)));
+  st.counters["occurrences"] = static_cast<double>(occ.size());
+  st.counters["records"] = static_cast<double>(records);
+  set_threads(st);
+}
+
+// Simulation::step with measurement every tick; each stage's seconds per step as counters.
+void BM_SimulationStep(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  Scenario sc = cb::default_scenario(n, {"graph.mean_degree=20", "run.measure_every=1", "run.ticks=100000"});
+  auto sim = cb::make_simulation(sc);
+  const auto csv = std::filesystem::temp_directory_path() / ("credsim_bench_step_" + std::to_string(::getpid()) + ".csv");
+  {
+    io::MetricsCsv metrics(csv);
+    const auto before = sim->stage_seconds();
+    for (auto _ : st) sim->step(&metrics);
+    const auto after = sim->stage_seconds();
+    for (int s = 0; s < kStages; ++s)
+      st.counters[std::string(kStageNames[s]) + "_s"] =
+          benchmark::Counter(after[s] - before[s], benchmark::Counter::kAvgIterations);
+  }
+  std::filesystem::remove(csv);
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));  // person-ticks
+  set_threads(st);
+}
+
+// The measure stage's kernels on a score column: one sort for quantiles and Gini, deciles, Spearman.
+std::vector<double> score_column(std::size_t n) {
+  const auto& sc = cb::composite_of(cached_sim(n)).scores();
+  return {sc.begin(), sc.end()};
+}
+
+void BM_MeasureSortQuantilesGini(benchmark::State& st) {
+  const auto x = score_column(static_cast<std::size_t>(st.range(0)));
+  const std::vector<double> probs{0.1, 0.25, 0.5, 0.75, 0.9};
+  for (auto _ : st) {
+    const auto s = measure::sorted(x);
+    benchmark::DoNotOptimize(measure::quantiles_of_sorted(s, probs));
+    benchmark::DoNotOptimize(measure::gini_of_sorted(s));
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * x.size()));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * x.size() * sizeof(double)));
+  set_threads(st);
+}
+
+void BM_MeasureDeciles(benchmark::State& st) {
+  const Simulation& sim = cached_sim(static_cast<std::size_t>(st.range(0)));
+  const auto& w = sim.society().persons.wealth;
+  for (auto _ : st) benchmark::DoNotOptimize(measure::deciles(w));
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * w.size()));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * w.size() * sizeof(double)));
+  set_threads(st);
+}
+
+void BM_MeasureSpearman(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto x = score_column(n);
+  const auto& w = cached_sim(n).society().persons.wealth;
+  for (auto _ : st) benchmark::DoNotOptimize(measure::spearman(x, w));
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 2 * sizeof(double)));
+  set_threads(st);
+}
+
+// ---- floors: streaming bandwidth and random-gather rate ----------------------------------
+
+void BM_FloorStreamSum(benchmark::State& st) {
+  const std::size_t n = static_cast<std::size_t>(st.range(0)) / sizeof(double);
+  std::vector<double> a(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) a[i] = static_cast<double>(i & 1023);
+  for (auto _ : st) {
+    double s = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) s += a[i];
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * sizeof(double)));
+  set_threads(st);
+}
+
+void BM_FloorStreamCopy(benchmark::State& st) {
+  const std::size_t n = static_cast<std::size_t>(st.range(0)) / sizeof(double);
+  std::vector<double> a(n), b(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) a[i] = static_cast<double>(i), b[i] = 0;
+  for (auto _ : st) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) b[i] = a[i];
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 2 * sizeof(double)));  // read + write
+  set_threads(st);
+}
+
+// Reads at random indices into an array of range(0) bytes of T (bigger than any cache); the
+// indices are precomputed and streamed. items/s = random reads per second.
+template <class T>
+void BM_FloorRandomGather(benchmark::State& st) {
+  const std::size_t n = static_cast<std::size_t>(st.range(0)) / sizeof(T);
+  constexpr std::size_t kReads = std::size_t{1} << 24;
+  std::vector<T> a(n);
+  for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<T>(i * 2654435761u);
+  std::vector<std::uint32_t> idx(kReads);
+  std::mt19937_64 rng(7);
+  for (auto& k : idx) k = static_cast<std::uint32_t>(rng() % n);
+  for (auto _ : st) {
+    std::uint64_t s = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(kReads); ++i) s += a[idx[i]];
+    benchmark::DoNotOptimize(s);
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * kReads));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * kReads * (sizeof(T) + sizeof(std::uint32_t))));
+  st.counters["array_MiB"] = static_cast<double>(n * sizeof(T)) / (1 << 20);
+  set_threads(st);
+}
+
+constexpr int64_t kMiB = int64_t{1} << 20;
+
+}  // namespace
+
+BENCHMARK(BM_GenerateER)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GenerateSBM)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GatherMeanScore)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CompositeScore)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Behave)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RareEventSampler)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LedgerRecord)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MeasureSortQuantilesGini)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MeasureDeciles)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MeasureSpearman)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SimulationStep)->Arg(100000)->Arg(1000000)->MinTime(2.0)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FloorStreamSum)->Arg(512 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FloorStreamCopy)->Arg(256 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_FloorRandomGather, std::uint32_t)->Arg(512 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_FloorRandomGather, std::uint16_t)->Arg(200 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
