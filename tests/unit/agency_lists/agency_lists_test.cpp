@@ -199,12 +199,7 @@ watch_domains = ["utilities"]
   }
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 std::string run_preset(const std::filesystem::path& dir, int threads) {
   const Scenario sc = load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/agency_lists.toml",

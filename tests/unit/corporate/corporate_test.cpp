@@ -282,12 +282,7 @@ refusal_prob = 0.5
                InputError);
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 std::string run_preset(const std::filesystem::path& dir, int threads) {
   const Scenario sc = load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/corporate.toml",

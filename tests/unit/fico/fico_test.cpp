@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "calibration_check.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -265,56 +267,9 @@ TEST(FicoProperty, NoNetworkNoPoliticsNoShoppingCategories) {
   EXPECT_EQ(fa.counterfactual_scores(), fb.counterfactual_scores());
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// metrics.csv as "tick,system,metric,key" -> value text (NA for NaN).
-std::map<std::string, std::string> read_rows(const std::string& csv) {
-  std::istringstream in(csv);
-  std::map<std::string, std::string> rows;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    const auto cut = line.rfind(',');
-    rows[line.substr(0, cut)] = line.substr(cut + 1);
-  }
-  return rows;
-}
-
-// A generic [targets.NAME] of a preset: at each tick of `ticks` the model row is exactly the
-// system's metric row it names and the target row is the published figure; the final pair is
-// in the run's summary (docs/MODEL.md, "Calibration targets").
-struct Target {
-  std::string name, system, metric, value;
-};
-void expect_target(const RunResult& r, std::map<std::string, std::string>& rows, const Target& g,
-                   std::initializer_list<int> ticks) {
-  int last = 0;
-  for (int t : ticks) {
-    const std::string tick = std::to_string(t);
-    const std::string metric = tick + "," + g.system + "," + g.metric + ",",
-                      model = tick + ",calibration," + g.name + ",model",
-                      target = tick + ",calibration," + g.name + ",target";
-    ASSERT_TRUE(rows.count(metric)) << metric;
-    ASSERT_TRUE(rows.count(model)) << model;
-    ASSERT_TRUE(rows.count(target)) << target;
-    EXPECT_EQ(rows[model], rows[metric]) << model;
-    EXPECT_EQ(rows[target], g.value) << target;
-    last = t;
-  }
-  const auto it = std::find_if(r.calibration.begin(), r.calibration.end(), [&](const auto& c) { return c.name == g.name; });
-  ASSERT_NE(it, r.calibration.end()) << g.name;
-  EXPECT_EQ(it->target, std::stod(g.value)) << g.name;
-  const std::string final_value = rows[std::to_string(last) + "," + g.system + "," + g.metric + ","];
-  if (final_value == "NA")
-    EXPECT_TRUE(std::isnan(it->model)) << g.name;
-  else
-    EXPECT_EQ(it->model, std::stod(final_value)) << g.name;
-}
+using test::expect_target;
+using test::read_rows;
+using test::slurp;
 
 TEST(FicoPreset, ShortRunWritesCalibrationRows) {
   const std::string path = std::string(CREDSIM_SOURCE_DIR) + "/scenarios/fico.toml";

@@ -23,10 +23,7 @@ namespace {
 
 using Rows = std::map<std::tuple<Tick, std::string, std::string, std::string>, double>;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::slurp;
 
 Rows read_rows(const std::filesystem::path& p) {
   std::ifstream in(p);

@@ -23,12 +23,7 @@ std::vector<fs::path> presets() {
   return out;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 const std::vector<std::string> kShort{"society.persons=3000", "run.ticks=6", "run.measure_every=2"};
 

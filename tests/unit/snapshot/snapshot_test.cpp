@@ -24,12 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 fs::path integrated() { return fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml"; }
 
