@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "preset_run.hpp"
+
 #include "ledger_world.hpp"
 #include <omp.h>
 
@@ -202,13 +204,7 @@ watch_domains = ["utilities"]
 using test::slurp;
 
 std::string run_preset(const std::filesystem::path& dir, int threads) {
-  const Scenario sc = load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/agency_lists.toml",
-                                    {"society.persons=5000", "run.ticks=8"});
-  RunOptions opt;
-  opt.out_dir = dir;
-  opt.threads = threads;
-  run_scenario(sc, opt);
-  return slurp(dir / "metrics.csv");
+  return test::run_preset_metrics("agency_lists", {"society.persons=5000", "run.ticks=8"}, dir, threads);
 }
 
 TEST(AgencyLists, PresetRunsAndIsTheSameForOneAndTwoThreads) {

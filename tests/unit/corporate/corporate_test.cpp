@@ -4,6 +4,8 @@
 #include "credsim/systems/corporate.hpp"
 
 #include <gtest/gtest.h>
+
+#include "preset_run.hpp"
 #include <omp.h>
 
 #include <fstream>
@@ -285,13 +287,7 @@ refusal_prob = 0.5
 using test::slurp;
 
 std::string run_preset(const std::filesystem::path& dir, int threads) {
-  const Scenario sc = load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/corporate.toml",
-                                    {"society.persons=5000", "society.businesses=500", "run.ticks=8"});
-  RunOptions opt;
-  opt.out_dir = dir;
-  opt.threads = threads;
-  run_scenario(sc, opt);
-  return slurp(dir / "metrics.csv");
+  return test::run_preset_metrics("corporate", {"society.persons=5000", "society.businesses=500", "run.ticks=8"}, dir, threads);
 }
 
 TEST(Corporate, PresetRunsAndIsTheSameForOneAndTwoThreads) {
