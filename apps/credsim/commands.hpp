@@ -1,0 +1,26 @@
+// The credsim command line, one file per command family (cmd_*.cpp). Each registers its
+// subcommand(s) on the app and returns what to run when that subcommand was given; main.cpp
+// parses, runs the one chosen and turns errors into exit codes (2 input, 3 resources, 1 other).
+// Adding a command: a new cmd_NAME.cpp with register_NAME(), one line in main.cpp.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace credsim::cli {
+
+struct Command {
+  CLI::App* app;             // the subcommand; chosen when *app is true after parsing
+  std::function<int()> run;  // returns the exit code; may throw InputError / ResourceError
+};
+using Commands = std::vector<Command>;
+
+// The command line as typed, for manifests.
+std::string join_args(int argc, char** argv);
+
+void register_run(CLI::App& app, Commands& out, int argc, char** argv);  // run, validate
+void register_graph(CLI::App& app, Commands& out);                      // graph info
+
+}  // namespace credsim::cli
