@@ -52,6 +52,8 @@ struct RunArgs {
   int threads = 0;
   Tick snapshot_every = 0;
   double memory_limit_gib = 0;
+  std::uint32_t trace = 0;
+  std::vector<std::uint64_t> trace_ids;
   std::string command_line;
 
   // Overrides as given plus --seed / --ticks as overrides (so the manifest shows them).
@@ -90,6 +92,12 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
                   "Write every person's state as .npy files at tick 0, every K-th tick and the last "
                   "(OUT/snapshots/tick_NNNNNN/, described by its index.json)")
       ->check(CLI::Range(1, 10000000));
+  run->add_option("--trace", a->trace,
+                  "Trace N persons drawn from the seed: their full ledger, score changes with causes, "
+                  "consequences and counterfactual scores go to OUT/trace.jsonl (read it with credsim explain)")
+      ->check(CLI::Range(1, 100000));
+  run->add_option("--trace-ids", a->trace_ids, "Trace these persons (ids 0 … persons−1, comma-separated)")
+      ->delimiter(',');
   run->footer(
       "Examples:\n"
       "  credsim run scenarios/default.toml\n"
@@ -99,6 +107,8 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
       "  credsim run my_edge_list_scenario.toml   (graph.model = \"edge_list\", graph.path = \"g.txt.gz\";\n"
       "                                            the file sets the population: no society.persons)\n"
       "  credsim run scenarios/default.toml --ticks 52 --snapshot-every 13   (per-person .npy snapshots)\n"
+      "  credsim run scenarios/rongcheng.toml --out runs/r --trace 5 --trace-ids 12,40\n"
+      "                                       (then: credsim explain runs/r --person 12)\n"
       "On a terminal a progress bar shows on stderr; otherwise only the final summary is printed.");
   out.push_back({run, [a] {
                    const std::vector<std::string> all = a->all_overrides();
@@ -110,6 +120,8 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
                    opt.overrides = all;
                    opt.command_line = a->command_line;
                    opt.snapshot_every = a->snapshot_every;
+                   opt.trace_count = a->trace;
+                   opt.trace_ids = a->trace_ids;
                    ProgressBar bar;
                    const bool tty = ::isatty(STDERR_FILENO);
                    const RunResult r = run_scenario(sc, opt, tty ? ProgressFn(std::ref(bar)) : ProgressFn{});

@@ -22,5 +22,6 @@ std::string join_args(int argc, char** argv);
 
 void register_run(CLI::App& app, Commands& out, int argc, char** argv);  // run, validate
 void register_graph(CLI::App& app, Commands& out);                      // graph info
+void register_explain(CLI::App& app, Commands& out);                    // explain
 
 }  // namespace credsim::cli

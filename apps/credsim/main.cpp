@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::Commands commands;
   cli::register_run(app, commands, argc, argv);
   cli::register_graph(app, commands);
+  cli::register_explain(app, commands);
 
   try {
     app.parse(argc, argv);

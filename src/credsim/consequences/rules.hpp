@@ -36,6 +36,10 @@ class Consequences {
   void measure(Tick tick, const Society& society, io::MetricsCsv& out,
                const std::vector<std::uint8_t>* wealth_decile = nullptr) const;
   std::size_t memory_bytes() const { return active_.size() * sizeof(std::uint64_t); }
+  // Explain: rule r (scenario order) holds for person i; the effects it gives.
+  std::size_t rule_count() const { return rules_.size(); }
+  bool rule_holds(std::size_t r, std::size_t i) const { return holds(rules_[r], i); }
+  std::uint64_t rule_effects(std::size_t r) const { return rules_[r].effects; }
 
  private:
   struct Compiled {

@@ -61,6 +61,9 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   if (sc.graph.model != GraphModel::kEdgeList)
     check_memory(estimate_memory(sc, sc.society.persons, 0.5 * sc.society.persons * sc.graph.mean_degree),
                  opt.memory_limit_bytes);
+  const bool tracing = opt.trace_count > 0 || !opt.trace_ids.empty();
+  if (tracing && sc.graph.model != GraphModel::kEdgeList)  // bad ids: refused before the folder is made
+    (void)choose_traced(sc.run.seed, sc.run.replicate, sc.society.persons, opt.trace_count, opt.trace_ids);
   res.out_dir = opt.out_dir.empty() ? fresh_run_dir("runs", sc.run.name) : opt.out_dir;
   prepare_out_dir(res.out_dir);
 
@@ -77,6 +80,10 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const MemoryEstimate estimate = estimate_memory(resolved, g.num_nodes(), static_cast<double>(g.num_edges()));
   check_memory(estimate, opt.memory_limit_bytes);
   Simulation sim(resolved, std::move(g));
+  if (tracing) {
+    res.traced = choose_traced(sc.run.seed, sc.run.replicate, sim.graph().num_nodes(), opt.trace_count, opt.trace_ids);
+    sim.enable_trace(res.traced, res.out_dir / "trace.jsonl");
+  }
 
   io::MetricsCsv metrics(res.out_dir / "metrics.csv");
   const auto t1 = std::chrono::steady_clock::now();
@@ -108,6 +115,7 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const double loop_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() - snapshot_seconds;
   metrics.commit();
+  sim.finish_trace();
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res.person_ticks_per_second = loop_seconds > 0 ? n * sc.run.ticks / loop_seconds : 0.0;
   res.peak_rss_bytes = peak_rss_bytes();
@@ -168,6 +176,11 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   m["estimated_peak_bytes"] = estimate.bytes;
   nlohmann::json outputs = nlohmann::json::array({"metrics.csv"});
   for (const auto& o : snapshot_outputs) outputs.push_back(o);  // each index.json lists its folder's files
+  if (sim.tracer()) {
+    outputs.push_back("trace.jsonl");
+    m["traced_persons"] = res.traced;
+    m["trace_bytes"] = sim.tracer()->bytes_written();
+  }
   m["outputs"] = outputs;
   m["snapshot_every"] = opt.snapshot_every;
   m["snapshot_seconds"] = snapshot_seconds;

@@ -19,6 +19,10 @@ struct RunOptions {
   // Per-person snapshots (io/snapshot.hpp) at tick 0, every k-th tick and the last; 0: none.
   // They never change metrics.csv.
   Tick snapshot_every = 0;
+  // Explain (SPEC §5): trace this many persons drawn from the seed, plus these ids, into
+  // OUT/trace.jsonl (explain/trace.hpp). Never changes metrics.csv.
+  std::uint32_t trace_count = 0;
+  std::vector<std::uint64_t> trace_ids;
 };
 
 struct SummaryRow {
@@ -32,6 +36,7 @@ struct RunResult {
   double person_ticks_per_second = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::vector<std::filesystem::path> snapshots;  // snapshot folders written, in tick order
+  std::vector<NodeId> traced;                    // persons traced into trace.jsonl (sorted)
   std::vector<SummaryRow> summary;  // final tick, for the terminal
   struct Target {
     std::string name;

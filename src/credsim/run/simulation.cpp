@@ -86,14 +86,27 @@ bool Simulation::is_measure_tick(Tick t) const {
   return t == 0 || t % scenario_.run.measure_every == 0 || t == scenario_.run.ticks;
 }
 
+void Simulation::enable_trace(std::vector<NodeId> persons, const std::filesystem::path& path) {
+  tracer_ = std::make_unique<Tracer>(std::move(persons), path);
+  for (auto& s : systems_) s->set_tracer(tracer_.get());
+}
+
+void Simulation::finish_trace() {
+  if (!tracer_) return;
+  tracer_->finish(context());
+  tracer_->commit();
+}
+
 void Simulation::initialise(io::MetricsCsv* metrics) {
   const SimContext ctx = context();
+  if (tracer_) tracer_->header(ctx);
   if (metrics)
     for (const TargetSpec& t : scenario_.targets) target_handles_.push_back(metrics->watch(t.system, t.metric, t.key));
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->initialise(ctx);
   });
   timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_, income_factor_); });
+  if (tracer_) tracer_->initial(ctx, *consequences_);
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
 }
 
@@ -112,6 +125,7 @@ void Simulation::step(io::MetricsCsv* metrics) {
     ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t, &graph_);
     for (auto& s : systems_) s->record(ctx);
   });
+  if (tracer_) tracer_->recorded(ctx);
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->score(ctx);
   });
@@ -136,10 +150,12 @@ void Simulation::step(io::MetricsCsv* metrics) {
       p.wealth[i] = std::max(0.0, w);
     });
   });
+  if (tracer_) tracer_->end_tick(ctx, *consequences_);
   // adapt: the "none" adaptation model — people keep their propensities (SPEC §3; the
   // responsive models arrive with the adaptation work). The stage keeps its place and timing.
   timed(Stage::kAdapt, [] {});
   if (metrics && is_measure_tick(t)) timed(Stage::kMeasure, [&] { measure(*metrics); });
+  if (tracer_ && is_measure_tick(t)) tracer_->flush();
 }
 
 void Simulation::measure(io::MetricsCsv& out) {

@@ -12,6 +12,7 @@
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/consequences/rules.hpp"
+#include "credsim/explain/trace.hpp"
 #include "credsim/graph/csr.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/measure/harm.hpp"
@@ -59,6 +60,12 @@ class Simulation {
   const std::vector<Calibration>& calibration() const { return calibration_; }
   std::size_t memory_bytes() const;
 
+  // Explain (SPEC §5): follow these persons (sorted, distinct) into `path` (written as
+  // path.partial as the run goes). Call before initialise(); finish_trace() after the last tick.
+  void enable_trace(std::vector<NodeId> persons, const std::filesystem::path& path);
+  void finish_trace();
+  const Tracer* tracer() const { return tracer_.get(); }
+
  private:
   SimContext context() const;
   bool is_measure_tick(Tick t) const;
@@ -84,6 +91,7 @@ class Simulation {
   HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
+  std::unique_ptr<Tracer> tracer_;  // null unless persons are traced
 };
 
 }  // namespace credsim

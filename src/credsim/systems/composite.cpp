@@ -8,6 +8,7 @@
 #include "credsim/consequences/privileges.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
+#include "credsim/explain/trace.hpp"
 #include "credsim/measure/metrics.hpp"
 
 namespace credsim {
@@ -258,6 +259,7 @@ void Composite::score(const Persons& p, const Exchange& ex) {
   // Jacobi update: everyone's relationships read friends' scores from before this update,
   // so the result does not depend on the order persons are processed in.
   parallel_for(p.size(), [&](std::size_t i) { next_score_[i] = composite_score(spec_, subscores_of(p, i, ex)); });
+  if (tracer_) tracer_->composite_scored(*this, p, ex, next_score_);  // explain: before the swap
   score_.swap(next_score_);
 }
 

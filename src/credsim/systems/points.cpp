@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "credsim/core/parallel.hpp"
+#include "credsim/explain/trace.hpp"
 #include "credsim/measure/stats.hpp"
 #include "credsim/scenario/reader.hpp"
 
@@ -115,18 +116,24 @@ void Points::record(const SimContext& ctx) {
     const int e = entry_of_type_[r.type];
     if (e < 0 || !in_scheme_[r.person] || !ctx.sees(*this, r)) continue;
     const PointsCatalogEntry& entry = spec_.catalog[e];
+    const bool traced = tracer_ && tracer_->traced(r.person);  // explain (explain/trace.hpp)
+    if (traced) tracer_->points_record(*this, r, k, e, entry.delta, spec_.warning_first, spec_.min, spec_.max);
     if (auto_grade_of_entry_[e] != 255) {
       auto_grade_[r.person] = std::max(auto_grade_[r.person] == 255 ? std::uint8_t{0} : auto_grade_[r.person], auto_grade_of_entry_[e]);
       auto_until_[r.person] = t + spec_.automatic_grade_ticks;
+      if (traced) tracer_->points_cause(*this, r.person, "automatic_grade", k, r.type, 0, spec_.grade_names[auto_grade_of_entry_[e]]);
     }
     if (entry.delta == 0) continue;
     if (entry.delta < 0 && spec_.warning_first && !(warned_[r.person] & (std::uint64_t{1} << e))) {
       warned_[r.person] |= std::uint64_t{1} << e;  // "warning before punishment" (SPEC §1.2)
       ++warnings_;
+      if (traced) tracer_->points_cause(*this, r.person, "warning", k, r.type, 0, "first record of this type: a warning only");
       continue;
     }
     const float delta = static_cast<float>(entry.delta * r.count);
+    const float before = balance_[r.person];
     balance_[r.person] = static_cast<float>(std::clamp<double>(balance_[r.person] + delta, spec_.min, spec_.max));
+    if (traced) tracer_->points_cause(*this, r.person, "record", k, r.type, double(balance_[r.person]) - double(before), "");
     applied_[k] = {r.person, delta};
     ++counted_;
     if (spec_.record_validity > 0) expiries_.emplace_back(t + spec_.record_validity, k);
@@ -135,8 +142,14 @@ void Points::record(const SimContext& ctx) {
   for (std::uint64_t k : ctx.ledger.corrected()) {
     auto it = applied_.find(k);
     if (it == applied_.end()) continue;
+    const float before = balance_[it->second.person];
     balance_[it->second.person] =
         static_cast<float>(std::clamp<double>(balance_[it->second.person] - it->second.delta, spec_.min, spec_.max));
+    if (tracer_ && tracer_->traced(it->second.person)) {
+      tracer_->points_removed(*this, it->second.person, k, spec_.min, spec_.max);
+      tracer_->points_cause(*this, it->second.person, "record_corrected", k, records[k].type,
+                            double(balance_[it->second.person]) - double(before), "removed on appeal");
+    }
     applied_.erase(it);
     ++reversed_;
   }
@@ -144,8 +157,14 @@ void Points::record(const SimContext& ctx) {
   while (!expiries_.empty() && expiries_.front().first <= t) {
     auto it = applied_.find(expiries_.front().second);
     if (it != applied_.end()) {
+      const float before = balance_[it->second.person];
       balance_[it->second.person] =
           static_cast<float>(std::clamp<double>(balance_[it->second.person] - it->second.delta, spec_.min, spec_.max));
+      if (tracer_ && tracer_->traced(it->second.person)) {
+        tracer_->points_removed(*this, it->second.person, it->first, spec_.min, spec_.max);
+        tracer_->points_cause(*this, it->second.person, "record_expired", it->first, records[it->first].type,
+                              double(balance_[it->second.person]) - double(before), "record_validity passed");
+      }
       applied_.erase(it);
     }
     expiries_.pop_front();

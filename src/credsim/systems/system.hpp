@@ -24,6 +24,7 @@
 namespace credsim {
 
 class System;
+class Tracer;  // explain/trace.hpp
 
 // Everything a stage may read. Built by the Simulation each tick; systems keep no pointers to it.
 struct SimContext {
@@ -85,6 +86,12 @@ class System {
   bool sees(Domain d) const { return (sees_ >> static_cast<int>(d)) & 1u; }
   std::uint32_t sees_mask() const { return sees_; }
   void set_sees(std::uint32_t mask) { sees_ = mask; }
+  // Explain (SPEC §5): set only when persons are traced; systems report why a traced person's
+  // outputs moved (never read in per-person loops: null costs nothing).
+  void set_tracer(Tracer* t) { tracer_ = t; }
+
+ protected:
+  Tracer* tracer_ = nullptr;
 
  private:
   Visibility visibility_ = Visibility::kPrivate;
