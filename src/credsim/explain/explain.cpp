@@ -49,8 +49,8 @@ std::string record_text(const Json& e) {
                               e["notified"].get<bool>() ? "notified" : "NOT notified: cannot appeal");
   if (e["appeal"] == "opened") s += fmt::format("; appealed, decided at tick {}", e["appeal_decided_at"].get<long long>());
   std::string seen;
-  for (const auto& n : e["seen_by"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
-  s += seen.empty() ? "; seen by no system" : "; seen by " + seen;
+  for (const auto& n : e["visible_to"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
+  s += seen.empty() ? "; visible to no system" : "; visible to " + seen;
   return s;
 }
 
@@ -70,10 +70,14 @@ std::string cause_text(const Json& c) {
   if (k == "listed")
     return fmt::format("listed on judgment #{} (circumstance {}, debt {:.0f} yuan, record {}, {}notified, until {})",
                        num(c["judgment"]), num(c["circumstance"]), c["debt"].get<double>(), num(c["record_origin"]),
-                       c["notified"].get<bool>() ? "" : "not ", num(c["until"]));
+                       c["notified"].get<bool>() ? "" : "not ",
+                       c["until"].is_string() ? "the debt is paid" : "tick " + num(c["until"]));
   if (k == "exit") return fmt::format("left the list: judgment #{} ({})", num(c["judgment"]), num(c["reason"]));
   if (k == "record_seen") return fmt::format("record {} ({}, ledger #{})", num(c["type"]), num(c["origin"]), num(c["ledger"]));
-  if (k == "system_rule") return num(c["note"]);
+  if (k == "system_rule" || k == "representative_of_listed_business") return num(c["note"]);
+  if (k == "black_list")
+    return fmt::format("on the black list of {}{}", num(c["agency"]), c["wrongful"].get<bool>() ? " (resting on wrong records)" : "");
+  if (k == "warning_list") return fmt::format("on the warning list of {}", num(c["agency"]));
   return c.dump();
 }
 
@@ -83,6 +87,7 @@ std::string cf_text(const Json& cf) {
   if (cf.contains("no_network_note")) s += " (" + num(cf["no_network_note"]) + ")";
   s += "; without political inputs: " + st(cf["no_political"]);
   if (cf.contains("no_political_note")) s += " (" + num(cf["no_political_note"]) + ")";
+  if (cf.contains("true_records_only")) s += "; from true records only: " + st(cf["true_records_only"]);
   return s;
 }
 
@@ -293,7 +298,8 @@ std::string explain_text(const Json& a) {
       s += fmt::format("  appeal lost: {} record (ledger #{}) stays\n", e["type"].get<std::string>(), num(e["ledger"]));
     } else if (ev == "score") {
       s += fmt::format("  -> {}: {} -> {}\n", e["system"].get<std::string>(), state_text(e["before"]), state_text(e["after"]));
-      for (const auto& c : e["causes"]) s += "       because " + cause_text(c) + "\n";
+      for (const auto& c : e["causes"])  // sub-scores that did not move are left out of the text
+        if (c["cause"] != "subscore" || c["before"] != c["after"]) s += "       because " + cause_text(c) + "\n";
     } else if (ev == "consequence_started" || ev == "consequence_ended") {
       const bool st = ev == "consequence_started";
       std::string why;

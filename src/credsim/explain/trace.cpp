@@ -11,8 +11,10 @@
 #include "credsim/consequences/rules.hpp"
 #include "credsim/core/error.hpp"
 #include "credsim/core/rng.hpp"
+#include "credsim/systems/agency_lists.hpp"
 #include "credsim/systems/composite.hpp"
 #include "credsim/systems/court_list.hpp"
+#include "credsim/systems/fico.hpp"
 #include "credsim/systems/system.hpp"
 
 namespace credsim {
@@ -30,6 +32,35 @@ const char* origin_name(Origin o) {
 // A score as JSON: null for NaN (a system that does not score this person).
 Tracer::Json num(double v) { return std::isfinite(v) ? Tracer::Json(v) : Tracer::Json(nullptr); }
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+constexpr const char* kFicoNames[5] = {"payment_history", "amounts_owed", "length_of_history", "credit_mix",
+                                       "new_credit"};
+
+// Exact decomposition of a weighted score lo + range·Σ w_d x_d / Σ w (then rounded and clamped):
+// each sub-score moves the unrounded score by range·w_d/Σw·Δx_d; rounding (and clamping) is a
+// term of its own, set so that the terms summed left to right give `delta` exactly.
+void decompose(std::vector<Tracer::Json>& items, const char* const* names, const double* w, const double* before,
+               const double* after, double range, double delta) {
+  const double wsum = w[0] + w[1] + w[2] + w[3] + w[4];
+  double sum = 0;
+  for (int d = 0; d < 5; ++d) {
+    const double term = range * w[d] * (after[d] - before[d]) / wsum;
+    Tracer::Json it;
+    it["cause"] = "subscore";
+    it["dimension"] = names[d];
+    it["before"] = before[d];
+    it["after"] = after[d];
+    it["weight"] = w[d] / wsum;
+    it["points"] = term;
+    items.push_back(std::move(it));
+    sum += term;
+  }
+  double r = delta - sum;
+  for (int it = 0; it < 8 && sum + r != delta; ++it) r = std::nextafter(r, sum + r < delta ? INFINITY : -INFINITY);
+  Tracer::Json it;
+  it["cause"] = "rounding";
+  it["points"] = r;
+  items.push_back(std::move(it));
+}
 }  // namespace
 
 bool is_political_type(std::uint16_t t) { return t == ev::kUnapprovedPost || t == ev::kEmbarrassingPost; }
@@ -126,6 +157,14 @@ Tracer::Json Tracer::counterfactual_json(std::size_t si, NodeId i) const {
     j["no_political"] = score(ps.comp[si].cf_no_political);
     return j;
   }
+  if (const auto* f = dynamic_cast<const Fico*>(&s)) {
+    // A bureau file holds no network and no political domain (fico.cpp refuses them).
+    const Json now = score(f->scores()[i]);
+    j["no_network"] = now;
+    j["no_political"] = now;
+    j["true_records_only"] = score(f->counterfactual_scores()[i]);
+    return j;
+  }
   if (s.type() == "points") {
     j["no_network"] = score(ps.shadow[2 * si + 1].balance);
     j["no_political"] = score(ps.shadow[2 * si].balance);
@@ -133,9 +172,9 @@ Tracer::Json Tracer::counterfactual_json(std::size_t si, NodeId i) const {
   }
   const Json now = state_json(s, read(s, i));
   j["no_network"] = ps.reported_seen[si] ? Json(nullptr) : now;
-  if (ps.reported_seen[si]) j["no_network_note"] = "not computed: this system saw a record reported by a friend";
+  if (ps.reported_seen[si]) j["no_network_note"] = "this system counted a record reported by a friend";
   j["no_political"] = ps.political_seen[si] ? Json(nullptr) : now;
-  if (ps.political_seen[si]) j["no_political_note"] = "not computed: this system saw a political record";
+  if (ps.political_seen[si]) j["no_political_note"] = "this system counted a political record";
   return j;
 }
 
@@ -150,9 +189,36 @@ void Tracer::header(const SimContext& ctx) {
     ps.political_seen.assign(systems_.size(), 0);
     ps.reported_seen.assign(systems_.size(), 0);
     ps.privileges.assign(systems_.size(), 0);
+    ps.court_listed.assign(systems_.size(), {});
   }
   type_names_.clear();
   for (const auto& t : ctx.catalog.types()) type_names_.push_back(t.name);
+  // Which event types each system's own rules count (for the generic counterfactuals): the
+  // court list judgments from defaults and its judicial types, the agencies their watched and
+  // red-list types; corporate credit and platform ratings read no person's records; any other
+  // system counts every type (conservative).
+  reads_type_.assign(systems_.size(), std::vector<std::uint8_t>(type_names_.size(), 1));
+  auto only = [&](std::size_t si, const std::vector<std::string>& names) {
+    std::fill(reads_type_[si].begin(), reads_type_[si].end(), 0);
+    for (const auto& n : names)
+      if (auto k = ctx.catalog.find(n)) reads_type_[si][*k] = 1;
+  };
+  for (std::size_t si = 0; si < systems_.size(); ++si) {
+    if (const auto* cl = dynamic_cast<const CourtList*>(systems_[si])) {
+      auto names = cl->spec().judicial_events;
+      names.push_back(type_names_[ev::kLoanDefault]);
+      only(si, names);
+    } else if (const auto* al = dynamic_cast<const AgencyLists*>(systems_[si])) {
+      std::vector<std::string> names;
+      for (const auto& a : al->spec().agencies) {
+        names.insert(names.end(), a.watch.begin(), a.watch.end());
+        names.insert(names.end(), a.red_positive.begin(), a.red_positive.end());
+      }
+      only(si, names);
+    } else if (systems_[si]->type() == "corporate" || systems_[si]->type() == "platform_rating") {
+      only(si, {});
+    }
+  }
   Json h;
   h["event"] = "header";
   h["format"] = "credsim-trace-1";
@@ -191,7 +257,6 @@ void Tracer::composite_scored(const Composite& c, const Persons& p, const Exchan
   if (si >= systems_.size()) return;
   const CompositeSpec& s = c.spec();
   const auto& w = s.weights;
-  const double wsum = w[0] + w[1] + w[2] + w[3] + w[4];
   CompositeSpec no_net = s;
   no_net.weights[4] = 0;
   const double no_net_wsum = w[0] + w[1] + w[2] + w[3];
@@ -201,30 +266,8 @@ void Tracer::composite_scored(const Composite& c, const Persons& p, const Exchan
     const double xs[5] = {x.credit, x.capacity, x.identity, x.behaviour, x.relationships};
     CompositeState& cs = state_[k].comp[si];
     if (cs.scored) {
-      // Exact decomposition: the unrounded score 350 + 600·Σ w_d x_d / Σ w moves by
-      // 600·w_d/Σw·Δx_d per dimension; what rounding (and clamping) adds is its own term, set so
-      // that the terms summed left to right give the change exactly.
       const double delta = static_cast<double>(new_scores[i]) - static_cast<double>(c.scores()[i]);
-      double sum = 0;
-      auto& items = causes_[{si, k}];
-      for (int d = 0; d < 5; ++d) {
-        const double term = (kCompositeMax - kCompositeMin) * w[d] * (xs[d] - cs.sub[d]) / wsum;
-        Json it;
-        it["cause"] = "subscore";
-        it["dimension"] = kDimensionNames[d];
-        it["before"] = cs.sub[d];
-        it["after"] = xs[d];
-        it["weight"] = w[d] / wsum;
-        it["points"] = term;
-        items.push_back(std::move(it));
-        sum += term;
-      }
-      double r = delta - sum;
-      for (int it = 0; it < 8 && sum + r != delta; ++it) r = std::nextafter(r, sum + r < delta ? INFINITY : -INFINITY);
-      Json it;
-      it["cause"] = "rounding";
-      it["points"] = r;
-      items.push_back(std::move(it));
+      decompose(causes_[{si, k}], kDimensionNames, w.data(), cs.sub, xs, kCompositeMax - kCompositeMin, delta);
     }
     std::copy(std::begin(xs), std::end(xs), cs.sub);
     cs.scored = true;
@@ -335,12 +378,12 @@ void Tracer::recorded(const SimContext& ctx) {
       if (r.appealed) j["appeal_decided_at"] = r.decided;
       Json seen = Json::array();
       for (std::size_t si = 0; si < systems_.size(); ++si)
-        if (ctx.sees(*systems_[si], r)) {
+        if (!dynamic_cast<const Composite*>(systems_[si]) && ctx.sees(*systems_[si], r)) {
           seen.push_back(systems_[si]->name());
-          if (is_political_type(r.type)) ps.political_seen[si] = 1;
-          if (r.channel == Channel::kReported) ps.reported_seen[si] = 1;
+          if (reads_type_[si][r.type] && is_political_type(r.type)) ps.political_seen[si] = 1;
+          if (reads_type_[si][r.type] && r.channel == Channel::kReported) ps.reported_seen[si] = 1;
         }
-      j["seen_by"] = seen;
+      j["visible_to"] = seen;
       line(j);
       if (r.appealed) ps.pending_appeals.emplace_back(k, r.decided);
     }
@@ -400,6 +443,17 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
       const System& s = *systems_[si];
       const SystemState now = read(s, i);
       const SystemState& before = ps.sys[si];
+      if (const auto* f = dynamic_cast<const Fico*>(&s); f && (initial || t % f->spec().recompute_every == 0)) {
+        // FICO-style: the same exact decomposition over its five sub-scores (300 + 550·…), at
+        // each recompute; the sub-scores are read back from the file as the score stage used it.
+        const auto sub = f->subscores(ctx, i, false);
+        CompositeState& cs = ps.comp[si];
+        if (cs.scored)
+          decompose(causes_[{si, k}], kFicoNames, f->spec().weights.data(), cs.sub, sub.data(), 550.0,
+                    now.score - before.score);
+        std::copy(sub.begin(), sub.end(), cs.sub);
+        cs.scored = true;
+      }
       auto it = causes_.find({si, k});
       const bool changed = !same(now.score, before.score) || now.grade != before.grade || now.listed != before.listed ||
                            now.red != before.red;
@@ -415,32 +469,65 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
       if (it != causes_.end())
         for (auto& c : it->second) causes.push_back(std::move(c));
       if (const auto* cl = dynamic_cast<const CourtList*>(&s); cl && !initial && changed) {
-        // The judgments behind a listing or an exit (scanned only when this person's listing changed).
+        // The judgments behind a listing or an exit (scanned only when this person's listing
+        // changed): listed now and not before → listed; listed before and not now → exit.
         const auto& js = cl->judgments();
-        for (std::size_t g = 0; g < js.size(); ++g) {
+        std::vector<std::uint32_t> listed_now;
+        for (std::size_t g = 0; g < js.size(); ++g)
+          if (!js[g].business && js[g].debtor == i && js[g].state == JudgmentState::kListed)
+            listed_now.push_back(static_cast<std::uint32_t>(g));
+        auto& known = ps.court_listed[si];
+        for (std::uint32_t g : listed_now) {
+          if (std::find(known.begin(), known.end(), g) != known.end()) continue;
           const Judgment& jd = js[g];
-          if (jd.business || jd.debtor != i) continue;
-          if (jd.state == JudgmentState::kListed && jd.listed_at == t) {
-            Json c;
-            c["cause"] = "listed";
-            c["judgment"] = g;
-            c["circumstance"] = jd.circumstance;
-            c["debt"] = jd.debt;
-            c["record_origin"] = origin_name(jd.origin);
-            c["notified"] = jd.notified != 0;
-            c["until"] = jd.until == 0 ? Json("until performed") : Json(jd.until);
-            causes.push_back(c);
-          } else if (jd.state == JudgmentState::kClosed && jd.listed_at > 0 && now.listed == 0 && before.listed == 1) {
-            Json c;
-            c["cause"] = "exit";
-            c["judgment"] = g;
-            c["reason"] = kExitCauseNames[jd.closed_by];
-            c["listed_at"] = jd.listed_at;
-            causes.push_back(c);
-          }
+          Json c;
+          c["cause"] = "listed";
+          c["judgment"] = g;
+          c["circumstance"] = jd.circumstance;
+          c["debt"] = jd.debt;
+          c["record_origin"] = origin_name(jd.origin);
+          c["notified"] = jd.notified != 0;
+          c["until"] = jd.until == 0 ? Json("performed") : Json(jd.until);
+          causes.push_back(c);
+        }
+        for (std::uint32_t g : known) {
+          if (std::find(listed_now.begin(), listed_now.end(), g) != listed_now.end()) continue;
+          Json c;
+          c["cause"] = "exit";
+          c["judgment"] = g;
+          c["reason"] = js[g].state == JudgmentState::kClosed ? kExitCauseNames[js[g].closed_by] : "delisted";
+          c["listed_at"] = js[g].listed_at;
+          causes.push_back(c);
+        }
+        known = std::move(listed_now);
+        if (causes.empty() && now.listed == 1) {
+          Json c;
+          c["cause"] = "representative_of_listed_business";
+          c["note"] = "restricted as the legal representative of a listed business (joint punishment)";
+          causes.push_back(c);
         }
       }
-      if (!initial && changed && causes.empty()) {
+      if (const auto* al = dynamic_cast<const AgencyLists*>(&s); al && !initial && changed) {
+        // Which agencies list or warn this person now.
+        const auto& ag = al->spec().agencies;
+        for (std::size_t a = 0; a <= ag.size(); ++a) {
+          if (!al->black_in(i, a, t)) continue;
+          Json c;
+          c["cause"] = "black_list";
+          c["agency"] = a < ag.size() ? ag[a].name : "three_fields";
+          c["wrongful"] = al->wrongful_in(i, a);
+          causes.push_back(c);
+        }
+        for (std::size_t a = 0; a < ag.size(); ++a) {
+          if (!al->warned_in(i, a, t)) continue;
+          Json c;
+          c["cause"] = "warning_list";
+          c["agency"] = ag[a].name;
+          causes.push_back(c);
+        }
+      }
+      const bool own_account = dynamic_cast<const Composite*>(&s) || dynamic_cast<const Fico*>(&s) || s.type() == "points";
+      if (!initial && changed && !own_account) {
         // Systems without their own account: this person's records the system could see this
         // tick, and corrections of their records (the system's own rule decides their weight).
         for (std::uint64_t r = records.size() - ctx.ledger.added().size(); r < records.size(); ++r)
@@ -469,9 +556,10 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
         }
       }
       if (!initial || !causes.empty()) j["causes"] = causes;
-      if (const auto* c = dynamic_cast<const Composite*>(&s); c && initial) {
+      if (initial && (dynamic_cast<const Composite*>(&s) || dynamic_cast<const Fico*>(&s))) {
+        const char* const* names = dynamic_cast<const Fico*>(&s) ? kFicoNames : kDimensionNames;
         Json sub = Json::object();
-        for (int d = 0; d < 5; ++d) sub[kDimensionNames[d]] = ps.comp[si].sub[d];
+        for (int d = 0; d < 5; ++d) sub[names[d]] = ps.comp[si].sub[d];
         j["subscores"] = sub;
       }
       j["counterfactual"] = counterfactual_json(si, i);
@@ -489,6 +577,9 @@ void Tracer::consequences_changed(const SimContext& ctx, const Consequences& con
     const NodeId i = persons_[k];
     PersonState& ps = state_[k];
     const std::uint64_t now = cons.active()[i], before = initial ? 0 : ps.effects;
+    std::vector<std::uint8_t> held(cons.rule_count());
+    for (std::size_t r = 0; r < held.size(); ++r) held[r] = cons.rule_holds(r, i);
+    if (ps.rules_held.size() != held.size()) ps.rules_held.assign(held.size(), 0);
     for (std::uint64_t bits = now ^ before; bits; bits &= bits - 1) {
       const int e = std::countr_zero(bits);
       const std::uint64_t bit = std::uint64_t{1} << e;
@@ -504,7 +595,7 @@ void Tracer::consequences_changed(const SimContext& ctx, const Consequences& con
       Json rules = Json::array();
       for (std::size_t r = 0; r < cons.rule_count(); ++r) {
         if (!(cons.rule_effects(r) & bit)) continue;
-        if (started && !cons.rule_holds(r, i)) continue;
+        if (started ? !held[r] : !ps.rules_held[r]) continue;  // ended: the rules that gave it until now
         const RuleSpec& spec = ctx.scenario.rules[r];
         Json rj;
         rj["rule"] = spec.name;
@@ -516,6 +607,7 @@ void Tracer::consequences_changed(const SimContext& ctx, const Consequences& con
       line(j);
     }
     ps.effects = now;
+    ps.rules_held = std::move(held);
     // The composite score's own threshold privileges (SPEC §1.9).
     for (std::size_t si = 0; si < systems_.size(); ++si) {
       const auto* c = dynamic_cast<const Composite*>(systems_[si]);

@@ -112,6 +112,8 @@ class Tracer {
     std::uint64_t effects = 0;
     std::vector<std::uint8_t> privileges;  // per system (composite only)
     std::vector<std::pair<std::uint64_t, Tick>> pending_appeals;  // ledger index, decided
+    std::vector<std::vector<std::uint32_t>> court_listed;  // per system: listed judgments last seen
+    std::vector<std::uint8_t> rules_held;                  // per consequence rule, as of last tick
   };
   std::size_t slot(NodeId i) const;  // index into persons_
   std::size_t system_index(const System& s) const;
@@ -131,6 +133,7 @@ class Tracer {
   std::map<std::pair<std::size_t, std::size_t>, std::vector<Json>> causes_;
   std::vector<std::string> effect_names_, rule_names_, rule_systems_;
   std::vector<std::string> type_names_;
+  std::vector<std::vector<std::uint8_t>> reads_type_;  // per system, per event type: counts such records
 };
 
 }  // namespace credsim

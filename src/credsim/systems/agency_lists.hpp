@@ -28,6 +28,7 @@ class AgencyLists final : public System {
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
   std::size_t memory_bytes() const override;
+  const AgencyListsSpec& spec() const { return spec_; }
 
   std::size_t agencies() const { return spec_.agencies.size(); }
   // Slot a < agencies(): agency a's black list; slot agencies(): the three-fields ("big data") list.

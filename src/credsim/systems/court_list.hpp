@@ -51,6 +51,7 @@ class CourtList final : public System {
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
   std::size_t memory_bytes() const override;
+  const CourtListSpec& spec() const { return spec_; }
 
   // Inspection (tests, explain).
   const std::vector<Judgment>& judgments() const { return judgments_; }

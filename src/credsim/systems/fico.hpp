@@ -39,6 +39,7 @@ class Fico final : public System {
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
   std::size_t memory_bytes() const override;
+  const FicoSpec& spec() const { return spec_; }
 
   std::uint8_t grade_of(double score) const;
   const std::vector<float>& scores() const { return score_; }

@@ -107,29 +107,45 @@ TEST(Trace, HandBuiltPointsLedger) {
   EXPECT_EQ(lines[0]["persons"], Json::array({1}));
 }
 
-// Property over a small run with several systems: every score change's causes sum, left to
-// right, exactly to the change (composite: sub-score terms + rounding; points: the records).
+// Property over small runs with several systems: every score change's causes sum, left to
+// right, exactly to the change (composite and FICO: sub-score terms + rounding; points: the
+// records); every court listing and exit names its judgment (or the listed business).
 TEST(Trace, CausesSumExactlyToScoreChanges) {
   test::TempDir tmp("trace-sum");
-  run("integrated_2020", {"society.persons=3000", "run.ticks=40"}, tmp.path() / "r", 2, 40);
-  const auto lines = read_lines(tmp.path() / "r" / "trace.jsonl");
-  std::map<std::string, std::string> type_of;
-  for (const auto& s : lines[0]["systems"]) type_of[s["name"]] = s["type"];
-  int checked = 0, nonzero = 0;
-  for (const auto& l : lines) {
-    if (l["event"] != "score") continue;
-    const std::string type = type_of[l["system"]];
-    if (type != "composite" && type != "points") continue;
-    const double delta = l["after"]["score"].get<double>() - l["before"]["score"].get<double>();
-    double sum = 0;
-    for (const auto& c : l["causes"])
-      if (c.contains("points")) sum += c["points"].get<double>();
-    EXPECT_EQ(sum, delta) << l.dump();
-    ++checked;
-    nonzero += delta != 0;
+  run("integrated_2020", {"society.persons=8000", "run.ticks=52"}, tmp.path() / "r", 2, 400);
+  run("fico", {"society.persons=2000", "run.ticks=20"}, tmp.path() / "f", 2, 20);
+  std::map<std::string, int> checked, nonzero;
+  int listings = 0, exits = 0;
+  for (const char* r : {"r", "f"}) {
+    const auto lines = read_lines(tmp.path() / r / "trace.jsonl");
+    std::map<std::string, std::string> type_of;
+    for (const auto& s : lines[0]["systems"]) type_of[s["name"]] = s["type"];
+    for (const auto& l : lines) {
+      if (l["event"] != "score") continue;
+      const std::string type = type_of[l["system"]];
+      if (type == "court_list" && l["before"]["listed"] != l["after"]["listed"]) {
+        const bool in = l["after"]["listed"].get<bool>();
+        bool named = false;
+        for (const auto& c : l["causes"])
+          named |= c["cause"] == (in ? "listed" : "exit") || (in && c["cause"] == "representative_of_listed_business");
+        EXPECT_TRUE(named) << l.dump();
+        (in ? listings : exits)++;
+      }
+      if (type != "composite" && type != "points" && type != "fico") continue;
+      const double delta = l["after"]["score"].get<double>() - l["before"]["score"].get<double>();
+      double sum = 0;
+      for (const auto& c : l["causes"])
+        if (c.contains("points")) sum += c["points"].get<double>();
+      EXPECT_EQ(sum, delta) << l.dump();
+      ++checked[type];
+      nonzero[type] += delta != 0;
+    }
   }
-  EXPECT_GT(checked, 100);
-  EXPECT_GT(nonzero, 20);
+  for (const char* t : {"composite", "points", "fico"}) {
+    EXPECT_GT(checked[t], 20) << t;
+    EXPECT_GT(nonzero[t], 5) << t;
+  }
+  EXPECT_GT(listings, 0);
 }
 
 // With no political records and the relationships weight 0, both counterfactuals equal the
