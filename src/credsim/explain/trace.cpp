@@ -178,19 +178,9 @@ Tracer::Json Tracer::counterfactual_json(std::size_t si, NodeId i) const {
   return j;
 }
 
-void Tracer::header(const SimContext& ctx) {
+void Tracer::bind(const SimContext& ctx) {
   systems_.clear();
   for (const auto& s : *ctx.systems) systems_.push_back(s.get());
-  state_.assign(persons_.size(), PersonState{});
-  for (PersonState& ps : state_) {
-    ps.sys.assign(systems_.size(), SystemState{});
-    ps.comp.assign(systems_.size(), CompositeState{});
-    ps.shadow.assign(2 * systems_.size(), PointsShadow{});
-    ps.political_seen.assign(systems_.size(), 0);
-    ps.reported_seen.assign(systems_.size(), 0);
-    ps.privileges.assign(systems_.size(), 0);
-    ps.court_listed.assign(systems_.size(), {});
-  }
   type_names_.clear();
   for (const auto& t : ctx.catalog.types()) type_names_.push_back(t.name);
   // Which event types each system's own rules count (for the generic counterfactuals): the
@@ -218,6 +208,20 @@ void Tracer::header(const SimContext& ctx) {
     } else if (systems_[si]->type() == "corporate" || systems_[si]->type() == "platform_rating") {
       only(si, {});
     }
+  }
+}
+
+void Tracer::header(const SimContext& ctx) {
+  bind(ctx);
+  state_.assign(persons_.size(), PersonState{});
+  for (PersonState& ps : state_) {
+    ps.sys.assign(systems_.size(), SystemState{});
+    ps.comp.assign(systems_.size(), CompositeState{});
+    ps.shadow.assign(2 * systems_.size(), PointsShadow{});
+    ps.political_seen.assign(systems_.size(), 0);
+    ps.reported_seen.assign(systems_.size(), 0);
+    ps.privileges.assign(systems_.size(), 0);
+    ps.court_listed.assign(systems_.size(), {});
   }
   Json h;
   h["event"] = "header";

@@ -62,7 +62,8 @@ class Tracer {
   std::uint64_t bytes_written() const { return bytes_; }  // so far, including unflushed lines
 
   // ---- Called by the Simulation (one thread).
-  void header(const SimContext& ctx);  // first line: persons, systems, definitions
+  void header(const SimContext& ctx);  // first line: persons, systems, definitions (calls bind)
+  void bind(const SimContext& ctx);    // what header() learns of the run, without writing
   void initial(const SimContext& ctx, const Consequences& cons);  // tick 0 state
   void recorded(const SimContext& ctx);                          // after the record stage
   void end_tick(const SimContext& ctx, const Consequences& cons);  // after consequences
