@@ -49,8 +49,8 @@ std::string record_text(const Json& e) {
                               e["notified"].get<bool>() ? "notified" : "NOT notified: cannot appeal");
   if (e["appeal"] == "opened") s += fmt::format("; appealed, decided at tick {}", e["appeal_decided_at"].get<long long>());
   std::string seen;
-  for (const auto& n : e["visible_to"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
-  s += seen.empty() ? "; visible to no system" : "; visible to " + seen;
+  for (const auto& n : e["read_by"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
+  s += seen.empty() ? "; read by no system" : "; read by " + seen;
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "credsim/systems/composite.hpp"
 #include "credsim/systems/court_list.hpp"
 #include "credsim/systems/fico.hpp"
+#include "credsim/systems/points.hpp"
 #include "credsim/systems/system.hpp"
 
 namespace credsim {
@@ -183,10 +184,11 @@ void Tracer::bind(const SimContext& ctx) {
   for (const auto& s : *ctx.systems) systems_.push_back(s.get());
   type_names_.clear();
   for (const auto& t : ctx.catalog.types()) type_names_.push_back(t.name);
-  // Which event types each system's own rules count (for the generic counterfactuals): the
-  // court list judgments from defaults and its judicial types, the agencies their watched and
-  // red-list types; corporate credit and platform ratings read no person's records; any other
-  // system counts every type (conservative).
+  // Which event types each system's own rules count: the court list judgments from defaults
+  // and its judicial types, the agencies their watched and red-list types, a points scheme its
+  // catalog entries, a FICO-style bureau the types of its domains; the composite score (its own
+  // detection of behaviour), corporate credit and platform ratings read no person's ledger
+  // records; any other system counts every type (conservative).
   reads_type_.assign(systems_.size(), std::vector<std::uint8_t>(type_names_.size(), 1));
   auto only = [&](std::size_t si, const std::vector<std::string>& names) {
     std::fill(reads_type_[si].begin(), reads_type_[si].end(), 0);
@@ -205,7 +207,18 @@ void Tracer::bind(const SimContext& ctx) {
         names.insert(names.end(), a.red_positive.begin(), a.red_positive.end());
       }
       only(si, names);
-    } else if (systems_[si]->type() == "corporate" || systems_[si]->type() == "platform_rating") {
+    } else if (const auto* pt = dynamic_cast<const Points*>(systems_[si])) {
+      std::vector<std::string> names;
+      for (const auto& e : pt->spec().catalog) names.push_back(e.event);
+      only(si, names);
+    } else if (const auto* f = dynamic_cast<const Fico*>(systems_[si])) {
+      std::vector<std::string> names;
+      for (const auto& t : ctx.catalog.types())
+        if (std::find(f->spec().domains.begin(), f->spec().domains.end(), domain_name(t.domain)) != f->spec().domains.end())
+          names.push_back(t.name);
+      only(si, names);
+    } else if (dynamic_cast<const Composite*>(systems_[si]) || systems_[si]->type() == "corporate" ||
+               systems_[si]->type() == "platform_rating") {
       only(si, {});
     }
   }
@@ -382,12 +395,12 @@ void Tracer::recorded(const SimContext& ctx) {
       if (r.appealed) j["appeal_decided_at"] = r.decided;
       Json seen = Json::array();
       for (std::size_t si = 0; si < systems_.size(); ++si)
-        if (!dynamic_cast<const Composite*>(systems_[si]) && ctx.sees(*systems_[si], r)) {
+        if (reads_type_[si][r.type] && ctx.sees(*systems_[si], r)) {
           seen.push_back(systems_[si]->name());
-          if (reads_type_[si][r.type] && is_political_type(r.type)) ps.political_seen[si] = 1;
-          if (reads_type_[si][r.type] && r.channel == Channel::kReported) ps.reported_seen[si] = 1;
+          if (is_political_type(r.type)) ps.political_seen[si] = 1;
+          if (r.channel == Channel::kReported) ps.reported_seen[si] = 1;
         }
-      j["visible_to"] = seen;
+      j["read_by"] = seen;
       line(j);
       if (r.appealed) ps.pending_appeals.emplace_back(k, r.decided);
     }

@@ -33,6 +33,7 @@ class Points final : public System {
   const std::vector<float>& balance() const { return balance_; }
   const std::vector<std::uint8_t>& grade() const { return grade_; }
   std::uint64_t warnings() const { return warnings_; }
+  const PointsSpec& spec() const { return spec_; }
 
  private:
   struct Applied {

@@ -107,6 +107,72 @@ TEST(Trace, HandBuiltPointsLedger) {
   EXPECT_EQ(lines[0]["persons"], Json::array({1}));
 }
 
+// A misattributed record and its appeal, by hand: with 4 persons in 2 regions of 2, person 1's
+// traffic ticket is always recorded against person 0 (the only other person in the region);
+// person 0 is notified, appeals (probability 1), and wins 2 ticks later: −5 at tick 1, +5 back
+// at tick 3, and the no-political counterfactual follows the actual balance (no political record).
+TEST(Trace, MisattributionAppealAndCorrection) {
+  test::TempDir tmp("trace-appeal");
+  test::LedgerWorld w(4);
+  ASSERT_EQ(w.soc.region_start, (std::vector<NodeId>{0, 2, 4}));
+  for (auto& t : w.sc.events.mutable_types())
+    if (t.name == "traffic_ticket") t.misattribution = 1;
+  w.sc.data.notify_prob = 1;
+  w.sc.data.appeal_prob = 1;
+  w.sc.data.appeal_delay = 2;
+  w.sc.data.appeal_success = 1;
+  PointsSpec spec;
+  spec.warning_first = false;
+  spec.catalog = {{"traffic_ticket", -5, ""}};
+  std::vector<std::unique_ptr<System>> systems;
+  systems.push_back(std::make_unique<Points>("city", spec, 4));
+  Consequences cons({}, EffectLibrary{}, systems, w.soc);
+  Tracer tracer({0, 1}, tmp.path() / "trace.jsonl");
+  systems[0]->set_tracer(&tracer);
+  auto ctx = [&] {
+    SimContext c = w.ctx();
+    c.systems = &systems;
+    return c;
+  };
+  tracer.header(ctx());
+  systems[0]->initialise(ctx());
+  tracer.initial(ctx(), cons);
+  for (int t = 1; t <= 4; ++t) {
+    ++w.tick;
+    w.occ.clear();
+    if (t == 1) w.occ.push_back({1, *w.sc.events.find("traffic_ticket"), 1});
+    w.ledger.record_tick(w.sc.data, w.sc.events, w.soc, w.occ, 3, 0, w.tick);
+    systems[0]->record(ctx());
+    tracer.recorded(ctx());
+    systems[0]->score(ctx());
+    tracer.end_tick(ctx(), cons);
+  }
+  tracer.commit();
+  std::vector<std::string> got;
+  for (const auto& l : read_lines(tmp.path() / "trace.jsonl")) {
+    if (l["event"] == "header" || l["event"] == "initial") continue;
+    std::string s = std::to_string(l["tick"].get<int>()) + " " + std::to_string(l["person"].get<int>()) + " " +
+                    l["event"].get<std::string>();
+    if (l["event"] == "record")
+      s += " " + l["origin"].get<std::string>() + " actor=" + l["actor"].dump() + " notified=" + l["notified"].dump() +
+           " appeal=" + l["appeal"].get<std::string>() + "@" + l["appeal_decided_at"].dump();
+    if (l["event"] == "own_act_recorded_against_other") s += " against=" + l["recorded_against"].dump();
+    if (l["event"] == "score") {
+      s += " " + l["before"]["score"].dump() + "->" + l["after"]["score"].dump();
+      for (const auto& c : l["causes"]) s += " " + c["cause"].get<std::string>() + ":" + c["points"].dump();
+      s += " cf_pol=" + l["counterfactual"]["no_political"]["score"].dump();
+    }
+    got.push_back(s);
+  }
+  const std::vector<std::string> want{
+      "1 0 record misattributed actor=1 notified=true appeal=opened@3",
+      "1 1 own_act_recorded_against_other against=0",
+      "1 0 score 1000.0->995.0 record:-5.0 cf_pol=995.0",
+      "3 0 appeal_won",
+      "3 0 score 995.0->1000.0 record_corrected:5.0 cf_pol=1000.0"};
+  EXPECT_EQ(got, want);
+}
+
 // Property over small runs with several systems: every score change's causes sum, left to
 // right, exactly to the change (composite and FICO: sub-score terms + rounding; points: the
 // records); every court listing and exit names its judgment (or the listed business).
