@@ -74,7 +74,10 @@ std::string cause_text(const Json& c) {
                        c["until"].is_string() ? "the debt is paid" : "tick " + num(c["until"]));
   if (k == "exit") return fmt::format("left the list: judgment #{} ({})", num(c["judgment"]), num(c["reason"]));
   if (k == "record_seen") return fmt::format("record {} ({}, ledger #{})", num(c["type"]), num(c["origin"]), num(c["ledger"]));
-  if (k == "system_rule" || k == "representative_of_listed_business") return num(c["note"]);
+  if (k == "system_rule" || k == "representative_of_listed_business" || k == "deactivated") return num(c["note"]);
+  if (k == "ratings")
+    return fmt::format("ratings: mean {} of the last {} (window {}; {} received in all; defect rate {:.3f})", num(c["mean"]),
+                       num(c["in_window"]), num(c["window"]), num(c["received_total"]), c["defect_rate"].get<double>());
   if (k == "black_list")
     return fmt::format("on the black list of {}{}", num(c["agency"]), c["wrongful"].get<bool>() ? " (resting on wrong records)" : "");
   if (k == "warning_list") return fmt::format("on the warning list of {}", num(c["agency"]));
@@ -310,6 +313,13 @@ std::string explain_text(const Json& a) {
                        e["effect"].get<std::string>(), why.empty() ? "" : (st ? " by " : ", no longer: ") + why);
     }
   }
+  for (const auto& sys : a["systems"])
+    if (sys["type"] == "composite") {
+      s += fmt::format("\n(Note: {} observes purchases, gaming, posts and repayments through its own detection, not "
+                       "the ledger records above; its changes are explained by its sub-scores.)\n",
+                       sys["name"].get<std::string>());
+      break;
+    }
   s += "\nNow:\n";
   for (const auto& sys : a["systems"]) {
     s += fmt::format("  {} ({}): {} because:\n", sys["name"].get<std::string>(), sys["type"].get<std::string>(),

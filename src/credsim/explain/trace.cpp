@@ -15,6 +15,7 @@
 #include "credsim/systems/composite.hpp"
 #include "credsim/systems/court_list.hpp"
 #include "credsim/systems/fico.hpp"
+#include "credsim/systems/platform_rating.hpp"
 #include "credsim/systems/points.hpp"
 #include "credsim/systems/system.hpp"
 
@@ -543,7 +544,30 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
           causes.push_back(c);
         }
       }
-      const bool own_account = dynamic_cast<const Composite*>(&s) || dynamic_cast<const Fico*>(&s) || s.type() == "points";
+      if (const auto* pr = dynamic_cast<const PlatformRating*>(&s); pr && !initial && changed) {
+        // The ratings behind the displayed mean: the last K the provider received.
+        const auto& prov = pr->providers();
+        const auto it = std::lower_bound(prov.begin(), prov.end(), i);
+        if (it != prov.end() && *it == i) {
+          const std::size_t p = static_cast<std::size_t>(it - prov.begin());
+          Json c;
+          c["cause"] = "ratings";
+          c["received_total"] = pr->rings().count(p);
+          c["in_window"] = pr->rings().filled(p);
+          c["window"] = pr->rings().window();
+          c["mean"] = num(pr->rings().mean(p));
+          c["defect_rate"] = pr->rings().defect_rate(p);
+          causes.push_back(c);
+          if (now.listed == 1 && before.listed != 1) {
+            Json d;
+            d["cause"] = "deactivated";
+            d["note"] = "the mean of the last ratings fell below the platform's cut-off";
+            causes.push_back(d);
+          }
+        }
+      }
+      const bool own_account = dynamic_cast<const Composite*>(&s) || dynamic_cast<const Fico*>(&s) ||
+                               dynamic_cast<const PlatformRating*>(&s) || s.type() == "points";
       if (!initial && changed && !own_account) {
         // Systems without their own account: this person's records the system could see this
         // tick, and corrections of their records (the system's own rule decides their weight).

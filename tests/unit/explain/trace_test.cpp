@@ -180,9 +180,10 @@ TEST(Trace, CausesSumExactlyToScoreChanges) {
   test::TempDir tmp("trace-sum");
   run("integrated_2020", {"society.persons=8000", "run.ticks=52"}, tmp.path() / "r", 2, 400);
   run("fico", {"society.persons=2000", "run.ticks=20"}, tmp.path() / "f", 2, 20);
+  run("platform_rating", {"society.persons=2000", "run.ticks=10"}, tmp.path() / "p", 2, 40);
   std::map<std::string, int> checked, nonzero;
-  int listings = 0, exits = 0;
-  for (const char* r : {"r", "f"}) {
+  int listings = 0, exits = 0, rated = 0;
+  for (const char* r : {"r", "f", "p"}) {
     const auto lines = read_lines(tmp.path() / r / "trace.jsonl");
     std::map<std::string, std::string> type_of;
     for (const auto& s : lines[0]["systems"]) type_of[s["name"]] = s["type"];
@@ -196,6 +197,15 @@ TEST(Trace, CausesSumExactlyToScoreChanges) {
           named |= c["cause"] == (in ? "listed" : "exit") || (in && c["cause"] == "representative_of_listed_business");
         EXPECT_TRUE(named) << l.dump();
         (in ? listings : exits)++;
+      }
+      if (type == "platform_rating") {
+        // A provider's displayed mean is the mean of the ratings in the window the cause gives.
+        ASSERT_FALSE(l["causes"].empty()) << l.dump();
+        EXPECT_EQ(l["causes"][0]["cause"], "ratings");
+        if (l["after"]["score"].is_number()) {
+          EXPECT_NEAR(l["causes"][0]["mean"].get<double>(), l["after"]["score"].get<double>(), 1e-6);
+        }
+        ++rated;
       }
       if (type != "composite" && type != "points" && type != "fico") continue;
       const double delta = l["after"]["score"].get<double>() - l["before"]["score"].get<double>();
@@ -212,6 +222,7 @@ TEST(Trace, CausesSumExactlyToScoreChanges) {
     EXPECT_GT(nonzero[t], 5) << t;
   }
   EXPECT_GT(listings, 0);
+  EXPECT_GT(rated, 5);
 }
 
 // With no political records and the relationships weight 0, both counterfactuals equal the
