@@ -19,7 +19,7 @@ void register_explain(CLI::App& app, Commands& out) {
   auto* ex = app.add_subcommand("explain", "Why a traced person's scores are what they are: records, score changes "
                                            "with their causes, consequences, counterfactual scores");
   ex->add_option("run_dir", a->run_dir, "Run folder written by credsim run --trace / --trace-ids")->required();
-  ex->add_option("--person", a->person, "Id of a traced person")->required();
+  ex->add_option("--person", a->person, "Id of a traced person")->required()->check(CLI::NonNegativeNumber);
   ex->add_flag("--json", a->json, "JSON instead of plain text (fields: docs/MODEL.md, Explain)");
   ex->add_option("--system", a->system, "Only this system's score lines and summary");
   ex->footer(

@@ -100,8 +100,10 @@ std::string cf_text(const Json& cf) {
 }
 }  // namespace
 
-Json explain_person(const std::filesystem::path& run_dir, std::uint64_t person, const std::string& system) {
-  std::filesystem::path f = run_dir / "trace.jsonl";
+namespace {
+Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, const std::string& system,
+                std::filesystem::path& f) {
+  f = run_dir / "trace.jsonl";
   bool partial = false;
   if (!std::filesystem::exists(f)) {
     if (std::filesystem::exists(run_dir / "trace.jsonl.partial")) {
@@ -267,6 +269,18 @@ Json explain_person(const std::filesystem::path& run_dir, std::uint64_t person, 
   out["consequences"] = cons;
   out["events"] = kept;
   return out;
+}
+}  // namespace
+
+Json explain_person(const std::filesystem::path& run_dir, std::uint64_t person, const std::string& system) {
+  std::filesystem::path f;
+  try {
+    Json a = account_of(run_dir, person, system, f);
+    (void)explain_text(a);  // every field the text reads has the kind it needs
+    return a;
+  } catch (const nlohmann::json::exception& e) {  // a line with fields of the wrong kind
+    bad_trace(f, 0, std::string("unexpected content: ") + e.what());
+  }
 }
 
 std::string explain_text(const Json& a) {

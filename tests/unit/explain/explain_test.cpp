@@ -108,6 +108,18 @@ TEST_F(Explain, BadInputIsAClearErrorExit2) {
   const auto notnum = run_cli(*tmp_, CREDSIM_SOURCE_DIR,
                               {"run", "scenarios/default.toml", "--out", (tmp_->path() / "c").string(), "--trace-ids", "x"});
   EXPECT_EQ(notnum.code, 2);
+  const auto negative = run_cli(*tmp_, CREDSIM_SOURCE_DIR, {"explain", (tmp_->path() / "r").string(), "--person", "-1"});
+  EXPECT_EQ(negative.code, 2);
+  // A line with a field of the wrong kind is an input error naming the file, not a crash.
+  test::TempDir wrong("explain-wrong");
+  {
+    std::ofstream f(wrong.path() / "trace.jsonl");
+    const std::string all = test::slurp(tmp_->path() / "r" / "trace.jsonl");
+    f << all.substr(0, all.find('\n') + 1) << R"({"tick":0,"person":17,"event":"initial","system":5})" << "\n";
+  }
+  const auto kind = run_cli(*tmp_, CREDSIM_SOURCE_DIR, {"explain", wrong.path().string(), "--person", "17"});
+  EXPECT_EQ(kind.code, 2) << kind.err;
+  EXPECT_CONTAINS(kind.err, "trace.jsonl");
   // A broken trace line names the file and line.
   test::TempDir bad("explain-bad");
   {
