@@ -23,5 +23,6 @@ std::string join_args(int argc, char** argv);
 void register_run(CLI::App& app, Commands& out, int argc, char** argv);  // run, validate
 void register_graph(CLI::App& app, Commands& out);                      // graph info
 void register_explain(CLI::App& app, Commands& out);                    // explain
+void register_report(CLI::App& app, Commands& out);                     // report
 
 }  // namespace credsim::cli

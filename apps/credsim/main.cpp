@@ -28,12 +28,14 @@ int main(int argc, char** argv) {
       "  credsim run scenarios/default.toml --seed 7 --threads 2 --set society.persons=20000\n"
       "  credsim validate scenarios/default.toml --set graph.model=erdos_renyi\n"
       "  credsim graph info ../shared/data/graphs/karate.txt.gz\n"
+      "  credsim report runs/default-20261122-100412\n"
       "Each subcommand has --help with more examples.");
 
   cli::Commands commands;
   cli::register_run(app, commands, argc, argv);
   cli::register_graph(app, commands);
   cli::register_explain(app, commands);
+  cli::register_report(app, commands);
 
   try {
     app.parse(argc, argv);
