@@ -5,6 +5,9 @@
 #include "credsim/report/charts.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
+#include <map>
 #include <cmath>
 #include <set>
 
@@ -63,7 +66,8 @@ TypeInfo type_info(const std::string& type) {
 
 class Builder {
  public:
-  Builder(const std::vector<RunData>& runs, const std::vector<CompareData>& cmp) : runs_(runs), cmp_(cmp) {}
+  Builder(const std::vector<RunData>& runs, const std::vector<CompareData>& cmp, const std::vector<SweepData>& sw)
+      : runs_(runs), cmp_(cmp), sw_(sw) {}
 
   json build() {
     json doc;
@@ -89,6 +93,11 @@ class Builder {
       calibration();
     }
     for (std::size_t i = 0; i < cmp_.size(); ++i) compare(i);
+    doc["sweeps"] = json::array();
+    for (const auto& w : sw_)
+      doc["sweeps"].push_back({{"label", w.label}, {"dir", w.dir.string()}, {"keys", w.keys}, {"design", w.design},
+                               {"rows", w.rows.size()}});
+    for (std::size_t i = 0; i < sw_.size(); ++i) sweep(i);
     // Drop sections that ended up with no chart.
     json kept = json::array();
     for (auto& s : doc["sections"])
@@ -100,6 +109,7 @@ class Builder {
  private:
   const std::vector<RunData>& runs_;
   const std::vector<CompareData>& cmp_;
+  const std::vector<SweepData>& sw_;
   json* sections_ = nullptr;
   std::set<std::string> ids_;
 
@@ -454,9 +464,11 @@ class Builder {
       }
       if (!c["series"].empty()) add(c);
     };
-    lines("harm-chilling", "Chilling: unapproved posts per person, relative to week 1",
-          "1 = people post as much as in the first week; below 1 = they post less (self-censorship).",
-          axis("ratio to week 1", "num", 0, json(), 1), {{"harm", "chilling_ratio", "posts per person ÷ week 1"}});
+    lines("harm-chilling", "Chilling: unapproved posts per person, relative to the first measured week",
+          "1 = people post as much as in the first measured week after week 0; below 1 = they post less "
+          "(self-censorship).",
+          axis("ratio to the first measured week", "num", 0, json(), 1),
+          {{"harm", "chilling_ratio", "posts per person ÷ first measured week"}});
     lines("harm-isolation", "Isolation of the most dissent-prone tenth",
           "Degree ratio: mean number of friends of the most dissent-prone 10% ÷ that of the rest (1 = as "
           "connected). Giant component: share of persons in the largest connected group.",
@@ -562,9 +574,11 @@ class Builder {
 
   void compare(std::size_t i) {
     const CompareData& cd = cmp_[i];
-    section("compare-" + std::to_string(i + 1), "Comparison: " + cd.label + " (" + cd.label_b + " vs " + cd.label_a + ")",
-            "Paired differences B − A over replicates that share their random numbers, with 95% intervals. "
-            "A = " + cd.label_a + ", B = " + cd.label_b + ".");
+    const std::string level = std::to_string(static_cast<int>(std::lround(cd.level * 100))) + "%";
+    section("compare-" + std::to_string(i + 1), "Comparison " + cd.label + ": B (" + cd.label_b + ") vs A (" + cd.label_a + ")",
+            "Paired differences B − A over replicates that share their random numbers (the same persons, graph "
+            "and luck in both arms), with their intervals from compare.csv. A = " + cd.label_a + "; B = " +
+                cd.label_b + ".");
     Tick last = 0;
     for (const auto& r : cd.rows) last = std::max(last, r.tick);
     std::vector<std::string> systems;
@@ -579,12 +593,11 @@ class Builder {
       }
       if (rows.empty()) continue;
       json c = chart("compare" + std::to_string(i + 1) + "-" + s, "ci",
-                     s + ": change from " + cd.label_a + " to " + cd.label_b + " at week " + std::to_string(last) +
-                         ", % of " + cd.label_a + "'s value",
-                     "Dot: mean paired difference (B − A) as a percentage of A's mean; bar: its 95% interval. A bar "
-                     "that crosses 0 means no clear difference.",
-                     axis("difference, % of " + cd.label_a, "num", json(), json(), 0));
-      c["x"] = {{"label", "difference, % of " + cd.label_a + "'s mean"}};
+                     s + ": change from A to B at week " + std::to_string(last) + ", as % of A's value",
+                     "Dot: mean paired difference (B − A) as a percentage of A's mean; bar: its " + level +
+                         " interval. A bar that crosses 0 means no clear difference.",
+                     axis("difference B − A, % of A's mean", "num", json(), json(), 0));
+      c["x"] = {{"label", "difference B − A, % of A's mean"}};
       c["rows"] = rows;
       add(c);
     }
@@ -600,13 +613,118 @@ class Builder {
         if (r.system == s && r.metric == m && r.key.empty() && std::isfinite(r.diff_mean)) pts.push_back(cmp_part(i, r));
       if (pts.empty()) continue;
       json c = chart("compare" + std::to_string(i + 1) + "-" + s + "-" + m, "cline",
-                     std::string("Difference in ") + label + " over time (" + cd.label_b + " − " + cd.label_a + ")",
-                     "Line: mean paired difference; shaded: 95% interval. Shaded area away from 0 = a clear difference.",
+                     std::string("Difference in ") + label + " over time (B − A)",
+                     "Line: mean paired difference B − A; shaded: its " + level + " interval. Shaded area away from "
+                     "0 = a clear difference. A = " + cd.label_a + "; B = " + cd.label_b + ".",
                      axis(std::string("difference in ") + m, "num", json(), json(), 0));
       c["points"] = pts;
       add(c);
     }
   }
+  // A sweep: each metric at the last tick against the first swept key, one line per setting of
+  // the other keys (grid) or dots (Latin hypercube), the mean over replicates with its 95% interval.
+  void sweep(std::size_t i) {
+    const SweepData& sw = sw_[i];
+    if (sw.keys.empty() || sw.rows.empty()) return;
+    const bool lhs = sw.design == "lhs";
+    section("sweep-" + std::to_string(i + 1), "Sweep " + sw.label + ": metrics against " + sw.keys[0],
+            std::string("Each chart: a metric at the last measured week against the swept value of ") + sw.keys[0] +
+                (lhs ? "; one dot per design point (Latin hypercube: the other keys vary too)"
+                     : sw.keys.size() > 1 ? "; one line per setting of the other swept keys" : "") +
+                ". Lines: the mean over replicates; shaded: its 95% interval (mean ± t·sd/√n), when there are 2 "
+                "or more replicates.");
+    Tick last = 0;
+    for (const auto& r : sw.rows) last = std::max(last, r.tick);
+    std::vector<std::tuple<std::string, std::string, std::string>> rows;
+    for (const auto& r : sw.rows) {
+      if (r.tick != last || (r.system == "calibration" && r.key != "model")) continue;
+      const auto k = std::make_tuple(r.system, r.metric, r.key);
+      if (std::find(rows.begin(), rows.end(), k) == rows.end()) rows.push_back(k);
+    }
+    constexpr std::size_t kMaxCharts = 24;  // the rest are in sweep.csv
+    std::size_t made = 0;
+    for (const auto& [s, m, k] : rows) {
+      if (made == kMaxCharts) break;
+      // group (other keys' values) → x (first key's value) → values over replicates
+      std::vector<std::string> groups;
+      std::map<std::string, std::map<double, std::vector<double>>> cells;
+      bool numeric = true;
+      for (const auto& r : sw.rows) {
+        if (r.tick != last || r.system != s || r.metric != m || r.key != k) continue;
+        double x = 0;
+        const std::string& xs = r.values[0];
+        const auto res = std::from_chars(xs.data(), xs.data() + xs.size(), x);
+        if (res.ec != std::errc() || res.ptr != xs.data() + xs.size()) {
+          numeric = false;
+          break;
+        }
+        std::string g;
+        if (!lhs)
+          for (std::size_t j = 1; j < sw.keys.size(); ++j)
+            g += (g.empty() ? "" : ", ") + sw.keys[j] + "=" + r.values[j];
+        if (!cells.count(g)) groups.push_back(g);
+        cells[g][x].push_back(r.value);
+      }
+      if (!numeric || groups.empty()) continue;
+      const std::string what = s + " " + m + (k.empty() ? "" : " [" + k + "]");
+      json c = chart("sweep" + std::to_string(i + 1) + "-" + s + "-" + m + (k.empty() ? "" : "-" + k), "line",
+                     what + " against " + sw.keys[0] + " (week " + std::to_string(last) + ")",
+                     "Mean over replicates of " + s + "," + m + (k.empty() ? "" : "," + k) + " in sweep.csv" +
+                         (lhs ? ", one dot per design point." : "; shaded: its 95% interval."),
+                     axis(m + (k.empty() ? "" : " [" + k + "]"), "num"));
+      c["x"] = {{"label", sw.keys[0] + " (swept value)"}, {"continuous", true}, {"name", sw.keys[0]}};
+      int color = 0;
+      bool any = false;
+      for (const auto& g : groups) {
+        json xs = json::array(), mean = json::array(), lo = json::array(), hi = json::array();
+        bool banded = !lhs;
+        for (const auto& [x, v] : cells[g]) {
+          std::vector<double> fin;
+          for (double e : v)
+            if (std::isfinite(e)) fin.push_back(e);
+          xs.push_back(x);
+          if (fin.empty()) {
+            mean.push_back(nullptr);
+            lo.push_back(nullptr);
+            hi.push_back(nullptr);
+            continue;
+          }
+          double mu = 0;
+          for (double e : fin) mu += e;
+          mu /= fin.size();
+          mean.push_back(mu);
+          if (fin.size() < 2) {
+            banded = false;
+            lo.push_back(nullptr);
+            hi.push_back(nullptr);
+            continue;
+          }
+          double ss = 0;
+          for (double e : fin) ss += (e - mu) * (e - mu);
+          const double half = t975(static_cast<int>(fin.size()) - 1) * std::sqrt(ss / (fin.size() - 1)) /
+                              std::sqrt(static_cast<double>(fin.size()));
+          lo.push_back(mu - half);
+          hi.push_back(mu + half);
+        }
+        auto sp = [&](const char* role, json y) {
+          return json{{"sweep", i}, {"system", s}, {"metric", m}, {"key", k}, {"tick", last}, {"stat", role},
+                      {"t", xs}, {"y", std::move(y)}};
+        };
+        const std::string label = g.empty() ? "mean over replicates" : g;
+        if (banded)
+          c["series"].push_back({{"role", "band"}, {"label", label + ": 95% interval"}, {"color", color},
+                                 {"alpha", 0.2}, {"parts", {sp("lo", lo), sp("hi", hi)}}});
+        c["series"].push_back({{"role", "line"}, {"label", label}, {"color", color}, {"dash", 0}, {"dots", lhs},
+                               {"parts", {sp("mean", mean)}}});
+        ++color;
+        any = true;
+      }
+      if (!any) continue;
+      add(c);
+      ++made;
+    }
+  }
+
   static json cmp_part(std::size_t i, const CompareRow& r) {
     auto num = [](double v) { return std::isfinite(v) ? json(v) : json(); };
     return {{"compare", i},        {"system", r.system},     {"metric", r.metric},      {"key", r.key},
@@ -617,8 +735,17 @@ class Builder {
 
 }  // namespace
 
-json build_report(const std::vector<RunData>& runs, const std::vector<CompareData>& compares) {
-  return Builder(runs, compares).build();
+json build_report(const std::vector<RunData>& runs, const std::vector<CompareData>& compares,
+                  const std::vector<SweepData>& sweeps) {
+  return Builder(runs, compares, sweeps).build();
+}
+
+double t975(int df) {
+  static const double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                              2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                              2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df < 1) return std::numeric_limits<double>::quiet_NaN();
+  return df <= 30 ? kT[df - 1] : 1.96 + 2.4 / df;
 }
 
 std::vector<std::string> chart_ids(const json& report) {

@@ -15,8 +15,10 @@ nlohmann::json report_data(const ReportOptions& opt) {
                      "credsim report runs/NAME-TIMESTAMP");
   std::vector<RunData> runs;
   std::vector<CompareData> compares;
+  std::vector<SweepData> sweeps;
   for (const auto& d : opt.dirs) {
     if (is_compare_dir(d)) compares.push_back(load_compare(d));
+    else if (is_sweep_dir(d)) sweeps.push_back(load_sweep(d));
     else runs.push_back(load_run(d));
   }
   if (opt.labels.size() > runs.size())
@@ -24,7 +26,7 @@ nlohmann::json report_data(const ReportOptions& opt) {
                      std::to_string(opt.labels.size()) + " labels for " + std::to_string(runs.size()) + " run folder(s)",
                      "at most one --label per run folder, in the order of the folders", "drop the extra --label");
   assign_labels(runs, opt.labels);
-  return build_report(runs, compares);
+  return build_report(runs, compares, sweeps);
 }
 
 fs::path default_output(const ReportOptions& opt) {

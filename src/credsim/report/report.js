@@ -224,10 +224,13 @@
     var x = function (t) { return x1 === x0 ? p.x + p.w / 2 : p.x + PAD + (t - x0) / (x1 - x0) * (p.w - 2 * PAD); };
     var y = function (v) { return p.y + p.h - PAD - (v - ex.lo) / (ex.hi - ex.lo) * (p.h - 2 * PAD); };
     F.yAxis(ex.ticks, y, chart.y.fmt, chart.y.label);
-    var xt = niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 8).ticks.filter(function (t) { return t >= x0 && t <= x1 && Math.round(t) === t; });
+    var continuous = chart.x.continuous;
+    var xt = niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 8).ticks.filter(function (t) {
+      return t >= x0 - 1e-9 && t <= x1 + 1e-9 && (continuous || Math.round(t) === t);
+    });
     xt.forEach(function (t) {
       el('line', {x1: x(t), x2: x(t), y1: p.y + p.h, y2: p.y + p.h + 5, stroke: '#555'}, F.svg);
-      text(F.svg, x(t), p.y + p.h + 18, String(t), {'text-anchor': 'middle'});
+      text(F.svg, x(t), p.y + p.h + 18, continuous ? fmt(t, 'num') : String(t), {'text-anchor': 'middle'});
     });
     F.xLabel(chart.x.label);
     var g = el('g', {'class': 'marks'}, F.svg);
@@ -272,8 +275,8 @@
           single.push([t, v]);
           pen = true;
         });
-        el('path', {d: d, fill: 'none', stroke: color(s.color), 'stroke-width': 2.2, 'stroke-dasharray': DASH[(s.dash || 0) % DASH.length] || null, 'class': 'mark'}, g);
-        if (single.length <= 2) single.forEach(function (q) { el('circle', {cx: x(q[0]), cy: y(q[1]), r: 3.5, fill: color(s.color), 'class': 'mark'}, g); });
+        if (!s.dots) el('path', {d: d, fill: 'none', stroke: color(s.color), 'stroke-width': 2.2, 'stroke-dasharray': DASH[(s.dash || 0) % DASH.length] || null, 'class': 'mark'}, g);
+        if (single.length <= 2 || s.dots) single.forEach(function (q) { el('circle', {cx: x(q[0]), cy: y(q[1]), r: 3.5, fill: color(s.color), 'class': 'mark'}, g); });
       });
     }
     F.ref(y, chart.y.ref);
@@ -291,7 +294,8 @@
                                   : fmt(valueAt(s.parts[0], best), chart.y.fmt);
         return '<tr><td>' + esc(s.label) + '</td><td class="num">' + esc(v) + '</td></tr>';
       });
-      showTip(evt, '<b>week ' + best + '</b><table>' + rows.join('') + '</table>');
+      var head = chart.x.name ? esc(chart.x.name) + ' = ' + esc(fmt(best, 'num')) : 'week ' + best;
+      showTip(evt, '<b>' + head + '</b><table>' + rows.join('') + '</table>');
     });
     overlay.addEventListener('mouseleave', function () { rule.setAttribute('visibility', 'hidden'); hideTip(); });
     return F;

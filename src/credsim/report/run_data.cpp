@@ -232,29 +232,91 @@ CompareData load_compare(const fs::path& dir) {
       if (!parse_double(f[ci], *dst)) throw bad("'" + f[ci] + "' is not a number");
     c.rows.push_back(std::move(r));
   }
-  // Labels of the two arms, when compare wrote a manifest that names them.
+  // Labels of the two arms from compare.json (credsim compare): the keys that differ between the
+  // arms with their values ("data.notify_prob=0.5" vs "data.notify_prob=0"), else the scenarios.
   c.label_a = "A";
   c.label_b = "B";
-  if (fs::exists(dir / "manifest.json")) {
+  if (fs::exists(dir / "compare.json")) {
     try {
-      const auto m = nlohmann::json::parse(slurp_or_throw(dir / "manifest.json", "manifest.json", ""));
-      for (auto [k, dst] : {std::pair{"label_a", &c.label_a}, {"label_b", &c.label_b}, {"name", &c.label}})
-        if (m.contains(k) && m[k].is_string()) *dst = m[k].get<std::string>();
-      if (m.contains("arms") && m["arms"].is_array() && m["arms"].size() == 2) {
-        for (int a = 0; a < 2; ++a) {
-          const auto& arm = m["arms"][a];
-          std::string* dst = a == 0 ? &c.label_a : &c.label_b;
-          if (arm.is_string()) *dst = arm.get<std::string>();
-          else if (arm.is_object() && arm.contains("label") && arm["label"].is_string())
-            *dst = arm["label"].get<std::string>();
+      const auto m = nlohmann::json::parse(slurp_or_throw(dir / "compare.json", "compare.json", ""));
+      auto value_text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+      std::string a, b;
+      if (m.contains("differences") && m["differences"].is_array())
+        for (const auto& d : m["differences"]) {
+          if (!d.is_object() || !d.contains("key")) continue;
+          const std::string k = value_text(d["key"]);
+          a += (a.empty() ? "" : ", ") + k + "=" + (d.contains("a") ? value_text(d["a"]) : "?");
+          b += (b.empty() ? "" : ", ") + k + "=" + (d.contains("b") ? value_text(d["b"]) : "?");
         }
+      if (a.empty() && m.contains("arms") && m["arms"].is_object()) {
+        auto scen = [&](const char* arm) {
+          const auto& x = m["arms"][arm];
+          return x.is_object() && x.contains("scenario") ? fs::path(value_text(x["scenario"])).stem().string()
+                                                         : std::string(arm);
+        };
+        a = scen("A");
+        b = scen("B");
       }
-    } catch (const nlohmann::json::exception&) {
-      // Labels are a nicety: a compare manifest in another shape keeps "A" and "B".
+      if (m.contains("level") && m["level"].is_number()) c.level = m["level"].get<double>();
+      if (!a.empty() && a != b) {
+        c.label_a = a;
+        c.label_b = b;
+      }
+    } catch (const std::exception&) {
+      // Labels are a nicety: a compare.json in another shape keeps "A" and "B".
     }
   }
   if (c.label.empty()) c.label = dir.filename().string();
   return c;
+}
+
+bool is_sweep_dir(const fs::path& dir) { return fs::exists(dir / "sweep.csv"); }
+
+SweepData load_sweep(const fs::path& dir) {
+  SweepData sw;
+  sw.dir = dir;
+  sw.label = dir.filename().string();
+  sw.design = "grid";
+  const fs::path p = dir / "sweep.csv";
+  const std::vector<std::string> lines = lines_of(slurp_or_throw(p, "sweep.csv", "give a folder written by 'credsim sweep'"));
+  const std::vector<std::string> head = lines.empty() ? std::vector<std::string>{} : split(lines[0], ',');
+  const std::size_t nh = head.size();
+  if (nh < 7 || head[0] != "point" || head[1] != "replicate" || head[nh - 5] != "tick" || head[nh - 4] != "system" ||
+      head[nh - 3] != "metric" || head[nh - 2] != "key" || head[nh - 1] != "value")
+    throw InputError(SourcePos{p.string(), 1, 1}, "", "the header is '" + (lines.empty() ? std::string() : lines[0]) + "'",
+                     "point,replicate,<swept keys...>,tick,system,metric,key,value",
+                     "give a folder written by 'credsim sweep'");
+  sw.keys.assign(head.begin() + 2, head.end() - 5);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = split(lines[i], ',');
+    auto bad = [&](const std::string& what) {
+      return InputError(SourcePos{p.string(), i + 1, 1}, "", what, "a row of " + std::to_string(nh) + " fields",
+                        "the file is damaged: rerun credsim sweep");
+    };
+    // A swept value may itself hold commas ("[1,1,1]", quoted): such rows are left to pandas.
+    if (f.size() != nh) throw bad("a row with " + std::to_string(f.size()) + " fields");
+    SweepRow r;
+    r.point = f[0];
+    Tick rep = 0;
+    if (!parse_tick(f[1], rep)) throw bad("'" + f[1] + "' is not a replicate number");
+    r.replicate = static_cast<int>(rep);
+    r.values.assign(f.begin() + 2, f.end() - 5);
+    if (!parse_tick(f[nh - 5], r.tick)) throw bad("'" + f[nh - 5] + "' is not a tick");
+    r.system = f[nh - 4];
+    r.metric = f[nh - 3];
+    r.key = f[nh - 2];
+    if (!parse_double(f[nh - 1], r.value)) throw bad("'" + f[nh - 1] + "' is not a number");
+    sw.rows.push_back(std::move(r));
+  }
+  if (fs::exists(dir / "sweep.json")) {
+    try {
+      const auto m = nlohmann::json::parse(slurp_or_throw(dir / "sweep.json", "sweep.json", ""));
+      if (m.contains("design") && m["design"].is_string()) sw.design = m["design"].get<std::string>();
+    } catch (const std::exception&) {
+      // The design kind only chooses dots over lines; keep "grid".
+    }
+  }
+  return sw;
 }
 
 void assign_labels(std::vector<RunData>& runs, const std::vector<std::string>& given) {

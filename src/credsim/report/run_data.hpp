@@ -63,8 +63,26 @@ struct CompareRow {
 };
 struct CompareData {
   std::filesystem::path dir;
-  std::string label, label_a, label_b;  // from compare's manifest when present
+  std::string label, label_a, label_b;  // arms named by the keys that differ (compare.json)
+  double level = 0.95;                  // of the intervals (compare.json)
   std::vector<CompareRow> rows;
+};
+
+// A sweep folder's sweep.csv (credsim sweep): point,replicate,<one column per swept key>,tick,
+// system,metric,key,value.
+struct SweepRow {
+  std::string point;
+  int replicate = 0;
+  std::vector<std::string> values;  // one per swept key, as written
+  Tick tick = 0;
+  std::string system, metric, key;
+  double value = 0;
+};
+struct SweepData {
+  std::filesystem::path dir;
+  std::string label, design;  // design: "grid" or "lhs" (from sweep.json; "grid" if unknown)
+  std::vector<std::string> keys;
+  std::vector<SweepRow> rows;
 };
 
 // Reads RUN_DIR (metrics.csv + manifest.json). Throws InputError when a file is missing or bad.
@@ -72,6 +90,8 @@ RunData load_run(const std::filesystem::path& dir);
 // True when dir holds a compare.csv (a compare or sweep folder rather than a run).
 bool is_compare_dir(const std::filesystem::path& dir);
 CompareData load_compare(const std::filesystem::path& dir);
+bool is_sweep_dir(const std::filesystem::path& dir);  // holds a sweep.csv
+SweepData load_sweep(const std::filesystem::path& dir);
 // Gives each run a distinct label: the scenario's run.name, made unique by the overrides or the
 // folder name when two runs share a name. `given` (from --label) wins where non-empty.
 void assign_labels(std::vector<RunData>& runs, const std::vector<std::string>& given);

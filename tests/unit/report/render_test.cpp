@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// A report of a 1500-person, 8-week integrated run and a small compare folder.
+// A report of a 1500-person, 8-week integrated run, a small compare folder and a small sweep folder.
 struct Page {
   fs::path html;
   json data;
@@ -34,8 +34,14 @@ Page make_page(const test::TempDir& tmp) {
                                         "4,society,wealth_gini,,0.5,0.52,0.02,0.01,0.01,0.03,4\n"
                                         "8,society,wealth_gini,,0.5,0.55,0.05,0.01,0.04,0.06,4\n"
                                         "8,society,wealth_mean,,100,90,-10,2,-12,-8,4\n";
+  const fs::path sw = tmp.path() / "sw";
+  fs::create_directories(sw);
+  std::ofstream(sw / "sweep.csv") << "point,replicate,data.notify_prob,tick,system,metric,key,value\n"
+                                     "p0,0,0,8,harm,chilling_ratio,,0.9\np0,1,0,8,harm,chilling_ratio,,0.95\n"
+                                     "p1,0,0.5,8,harm,chilling_ratio,,0.8\np1,1,0.5,8,harm,chilling_ratio,,0.85\n"
+                                     "p2,0,1,8,harm,chilling_ratio,,0.7\np2,1,1,8,harm,chilling_ratio,,0.72\n";
   report::ReportOptions opt;
-  opt.dirs = {run, cmp};
+  opt.dirs = {run, cmp, sw};
   opt.out = tmp.path() / "report.html";
   const auto r = report::make_report(opt);
   return {r.path, r.data, r.chart_ids.size()};

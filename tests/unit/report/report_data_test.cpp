@@ -282,7 +282,7 @@ TEST(ReportData, CompareFolderGivesIntervalsFromCompareCsv) {
                                         "8,society,wealth_mean,,100,90,-10,2,-12,-8,4\n"
                                         "8,society,wealth_quantile,p50,10,9,-1,0.1,-1.1,-0.9,4\n"
                                         "8,harm,chilling_ratio,,1,0.8,-0.2,0.05,-0.25,-0.15,4\n";
-  std::ofstream(dir / "manifest.json") << R"({"label_a": "base", "label_b": "no network"})";
+  std::ofstream(dir / "compare.json") << R"({"differences": [{"key": "systems.sesame.weights.relationships", "a": 0.1, "b": 0}]})";
   report::ReportOptions opt;
   opt.dirs = {dir};
   const json doc = report::report_data(opt);
@@ -296,9 +296,49 @@ TEST(ReportData, CompareFolderGivesIntervalsFromCompareCsv) {
   const json* line = find_chart(doc, "compare1-society-wealth_gini");
   ASSERT_NE(line, nullptr);
   EXPECT_EQ((*line)["points"].size(), 2u);
-  EXPECT_CONTAINS((*ci)["title"].get<std::string>(), "no network");
+  EXPECT_EQ(doc["compares"][0]["label_a"], "systems.sesame.weights.relationships=0.1");
+  EXPECT_EQ(doc["compares"][0]["label_b"], "systems.sesame.weights.relationships=0");
   std::ofstream(dir / "compare.csv") << "tick,system,metric\n";
   EXPECT_THROW(report::report_data(opt), InputError);
+}
+
+TEST(ReportData, SweepFolderGivesMeansAndIntervalsOverReplicates) {
+  test::TempDir tmp("report-sweep");
+  const fs::path dir = tmp.path() / "sw";
+  fs::create_directories(dir);
+  // Grid: x = data.notify_prob (0, 1) × other = k2 (a, b), two replicates each.
+  std::ofstream(dir / "sweep.csv") << "point,replicate,data.notify_prob,k2,tick,system,metric,key,value\n"
+                                      "p0,0,0,a,8,harm,chilling_ratio,,1\n"
+                                      "p0,1,0,a,8,harm,chilling_ratio,,3\n"
+                                      "p1,0,0,b,8,harm,chilling_ratio,,5\n"
+                                      "p1,1,0,b,8,harm,chilling_ratio,,5\n"
+                                      "p2,0,1,a,8,harm,chilling_ratio,,2\n"
+                                      "p2,1,1,a,8,harm,chilling_ratio,,NA\n"
+                                      "p3,0,1,b,8,harm,chilling_ratio,,6\n"
+                                      "p3,1,1,b,8,harm,chilling_ratio,,8\n"
+                                      "p3,1,1,b,0,harm,chilling_ratio,,100\n";
+  std::ofstream(dir / "sweep.json") << R"({"design": "grid"})";
+  report::ReportOptions opt;
+  opt.dirs = {dir};
+  const json doc = report::report_data(opt);
+  const json* c = find_chart(doc, "sweep1-harm-chilling_ratio");
+  ASSERT_NE(c, nullptr);
+  // Group a: band skipped (x = 1 has one finite replicate), a line; group b: band and line.
+  ASSERT_EQ((*c)["series"].size(), 3u);
+  const json& a = (*c)["series"][0];
+  EXPECT_EQ(a["role"], "line");
+  EXPECT_EQ(a["label"], "k2=a");
+  EXPECT_EQ(a["parts"][0]["t"], json::array({0.0, 1.0}));
+  EXPECT_EQ(a["parts"][0]["y"], json::array({2.0, 2.0}));  // (1+3)/2; NA left out of the mean
+  const json& band = (*c)["series"][1];
+  EXPECT_EQ(band["role"], "band");
+  // b at x = 1: mean 7, sd sqrt(2), half-width t(0.975, 1) * sqrt(2) / sqrt(2) = 12.706.
+  EXPECT_NEAR(band["parts"][0]["y"][1].get<double>(), 7 - 12.706, 1e-12);
+  EXPECT_NEAR(band["parts"][1]["y"][1].get<double>(), 7 + 12.706, 1e-12);
+  EXPECT_EQ(band["parts"][0]["y"][0], 5.0);  // sd 0: a zero-width interval
+  EXPECT_EQ((*c)["series"][2]["parts"][0]["y"], json::array({5.0, 7.0}));
+  EXPECT_NEAR(report::t975(30), 2.042, 1e-12);
+  EXPECT_NEAR(report::t975(60), 2.000, 0.002);
 }
 
 // ---- the page ---------------------------------------------------------------------------------
