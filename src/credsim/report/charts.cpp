@@ -584,6 +584,33 @@ class Builder {
     std::vector<std::string> systems;
     for (const auto& r : cd.rows)
       if (std::find(systems.begin(), systems.end(), r.system) == systems.end()) systems.push_back(r.system);
+    // Headline: the harms the project exists to measure, across systems, on one scale.
+    {
+      static const std::set<std::string> kHeadline{
+          "wealth_gini", "listed_share", "wrongful_listed_share", "black_share", "red_share", "wrongfully_listed_share",
+          "deactivated_share", "lock_in", "negative_spiral_share", "score_wealth_spearman", "wrongly_sanctioned_share",
+          "chilling_ratio", "dissent_decile_degree_ratio", "wrong_never_corrected_share",
+          "share_with_uncorrected_wrong_record", "share_with_wrong_record_ever", "time_to_correction_mean"};
+      json rows = json::array();
+      for (const auto& r : cd.rows) {
+        if (r.tick != last || !kHeadline.count(r.metric) || (!r.key.empty() && r.metric != "lock_in")) continue;
+        if (!std::isfinite(r.mean_a) || r.mean_a == 0 || !std::isfinite(r.diff_mean)) continue;
+        json p = cmp_part(i, r);
+        p["label"] = r.system + ": " + r.metric + (r.key.empty() ? "" : " (" + r.key + ")");
+        rows.push_back(p);
+      }
+      if (rows.size() >= 2) {
+        json c = chart("compare" + std::to_string(i + 1) + "-headline", "ci",
+                       "What changes from A to B at week " + std::to_string(last) + ": the harms, as % of A's value",
+                       "A = " + cd.label_a + "; B = " + cd.label_b + ". Dot: mean paired difference B − A as a "
+                       "percentage of A's mean; bar: its " + level + " interval. A bar that crosses 0 means no clear "
+                       "difference.",
+                       axis("difference B − A, % of A's mean", "num", json(), json(), 0));
+        c["x"] = {{"label", "difference B − A, % of A's mean"}};
+        c["rows"] = rows;
+        add(c);
+      }
+    }
     for (const auto& s : systems) {
       json rows = json::array();
       for (const auto& r : cd.rows) {
@@ -612,11 +639,13 @@ class Builder {
       for (const auto& r : cd.rows)
         if (r.system == s && r.metric == m && r.key.empty() && std::isfinite(r.diff_mean)) pts.push_back(cmp_part(i, r));
       if (pts.empty()) continue;
+      const bool share = std::string(m).find("share") != std::string::npos;
       json c = chart("compare" + std::to_string(i + 1) + "-" + s + "-" + m, "cline",
                      std::string("Difference in ") + label + " over time (B − A)",
                      "Line: mean paired difference B − A; shaded: its " + level + " interval. Shaded area away from "
                      "0 = a clear difference. A = " + cd.label_a + "; B = " + cd.label_b + ".",
-                     axis(std::string("difference in ") + m, "num", json(), json(), 0));
+                     share ? axis("B − A (percentage points)", "pct", json(), json(), 0)
+                           : axis(std::string("B − A (") + m + ")", "num", json(), json(), 0));
       c["points"] = pts;
       add(c);
     }

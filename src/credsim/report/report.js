@@ -410,7 +410,7 @@
   function drawCi(chart, solo) {
     var items = chart.rows.map(function (r) {
       var a = Math.abs(r.mean_a), s = function (v) { return v === null ? null : v / a * 100; };
-      return {label: r.metric, v: s(r.diff), lo: s(r.lo), hi: s(r.hi),
+      return {label: r.label || r.metric, v: s(r.diff), lo: s(r.lo), hi: s(r.hi),
               tip: esc(r.system + ' ' + r.metric) + '<br>A ' + esc(fmt(r.mean_a, 'num')) + ', B ' + esc(fmt(r.mean_b, 'num')) +
                    '<br>B − A ' + esc(fmt(r.diff, 'num')) + ' [' + esc(fmt(r.lo, 'num')) + ', ' + esc(fmt(r.hi, 'num')) + '], n = ' + esc(fmt(r.n, 'num'))};
     });

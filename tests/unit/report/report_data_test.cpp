@@ -293,6 +293,12 @@ TEST(ReportData, CompareFolderGivesIntervalsFromCompareCsv) {
   EXPECT_EQ((*ci)["rows"][0]["diff"], 0.05);
   EXPECT_EQ((*ci)["rows"][0]["lo"], 0.04);
   EXPECT_EQ((*ci)["rows"][1]["hi"], -8);
+  const json* head = find_chart(doc, "compare1-headline");  // the harm rows of every system together
+  ASSERT_NE(head, nullptr);
+  ASSERT_EQ((*head)["rows"].size(), 2u);
+  EXPECT_EQ((*head)["rows"][0]["label"], "society: wealth_gini");
+  EXPECT_EQ((*head)["rows"][1]["label"], "harm: chilling_ratio");
+  EXPECT_EQ((*head)["rows"][1]["diff"], -0.2);
   const json* line = find_chart(doc, "compare1-society-wealth_gini");
   ASSERT_NE(line, nullptr);
   EXPECT_EQ((*line)["points"].size(), 2u);
