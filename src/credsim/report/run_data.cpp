@@ -2,6 +2,7 @@
 // line, never skipped, because a chart drawn from half a file would mislead.
 #include "credsim/report/run_data.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -326,8 +327,15 @@ void assign_labels(std::vector<RunData>& runs, const std::vector<std::string>& g
       return sc["run"]["name"].get<std::string>();
     return r.dir.filename().string();
   };
-  std::map<std::string, int> count;
-  for (const auto& r : runs) ++count[name_of(r)];
+  auto overrides_of = [](const RunData& r) {
+    std::vector<std::string> o;
+    if (r.manifest.contains("overrides") && r.manifest["overrides"].is_array())
+      for (const auto& v : r.manifest["overrides"])
+        if (v.is_string()) o.push_back(v.get<std::string>());
+    return o;
+  };
+  std::map<std::string, std::vector<std::size_t>> by_name;
+  for (std::size_t i = 0; i < runs.size(); ++i) by_name[name_of(runs[i])].push_back(i);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     RunData& r = runs[i];
     if (i < given.size() && !given[i].empty()) {
@@ -335,13 +343,19 @@ void assign_labels(std::vector<RunData>& runs, const std::vector<std::string>& g
       continue;
     }
     r.label = name_of(r);
-    if (count[r.label] > 1) {
-      std::string extra;
-      if (r.manifest.contains("overrides") && r.manifest["overrides"].is_array())
-        for (const auto& o : r.manifest["overrides"])
-          if (o.is_string()) extra += (extra.empty() ? "" : ", ") + o.get<std::string>();
-      r.label += " (" + (extra.empty() ? r.dir.filename().string() : extra) + ")";
+    const auto& same = by_name[r.label];
+    if (same.size() < 2) continue;
+    // Runs of one scenario: named by the overrides not shared by all of them.
+    std::string extra;
+    for (const auto& o : overrides_of(r)) {
+      bool everywhere = true;
+      for (std::size_t j : same) {
+        const auto other = overrides_of(runs[j]);
+        everywhere = everywhere && std::find(other.begin(), other.end(), o) != other.end();
+      }
+      if (!everywhere) extra += (extra.empty() ? "" : ", ") + o;
     }
+    r.label += " (" + (extra.empty() ? r.dir.filename().string() : extra) + ")";
   }
   // Still equal (same name and overrides): number them.
   std::map<std::string, int> seen;
