@@ -389,6 +389,21 @@ TEST(ReportCli, HelpExamplesAndErrors) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_CONTAINS(r.out, "sesame-shares");
   EXPECT_TRUE(fs::exists(tmp.path() / "x.html"));
+
+  // Two runs of one scenario from the command line: labelled by the override they do not share.
+  const std::string scen = std::string(CREDSIM_SOURCE_DIR) + "/scenarios/sesame.toml";
+  for (const char* w : {"0", "5"})
+    ASSERT_EQ(test::run_cli(tmp, CREDSIM_SOURCE_DIR,
+                            {"run", scen, "--set", "society.persons=1000", "--ticks", "4", "--set",
+                             std::string("systems.sesame.weights.relationships=") + w, "--out",
+                             (tmp.path() / (std::string("w") + w)).string()})
+                  .code,
+              0);
+  report::ReportOptions opt;
+  opt.dirs = {tmp.path() / "w0", tmp.path() / "w5"};
+  const json doc = report::report_data(opt);
+  EXPECT_EQ(doc["runs"][0]["label"], "sesame (systems.sesame.weights.relationships=0)");
+  EXPECT_EQ(doc["runs"][1]["label"], "sesame (systems.sesame.weights.relationships=5)");
 }
 
 }  // namespace
