@@ -24,5 +24,7 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv);  // run,
 void register_graph(CLI::App& app, Commands& out);                      // graph info
 void register_explain(CLI::App& app, Commands& out);                    // explain
 void register_report(CLI::App& app, Commands& out);                     // report
+void register_compare(CLI::App& app, Commands& out);                    // compare
+void register_sweep(CLI::App& app, Commands& out);                      // sweep
 
 }  // namespace credsim::cli

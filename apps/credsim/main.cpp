@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       "  credsim validate scenarios/default.toml --set graph.model=erdos_renyi\n"
       "  credsim graph info ../shared/data/graphs/karate.txt.gz\n"
       "  credsim report runs/default-20261122-100412\n"
+      "  credsim compare scenarios/integrated_2020.toml --toggle systems.court.notify_prob=0 --replicates 10\n"
+      "  credsim sweep scenarios/default.toml --grid data.notify_prob=0,0.5,1 --replicates 3 --jobs 2\n"
       "Each subcommand has --help with more examples.");
 
   cli::Commands commands;
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
   cli::register_graph(app, commands);
   cli::register_explain(app, commands);
   cli::register_report(app, commands);
+  cli::register_compare(app, commands);
+  cli::register_sweep(app, commands);
 
   try {
     app.parse(argc, argv);

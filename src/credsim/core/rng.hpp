@@ -37,6 +37,7 @@ enum class Stream : std::uint32_t {
   kFico = 110,              // FICO-style: initial file (tick = kNoTick), hard inquiries per tick
   kPlatformRating = 111,    // platform ratings: base of named_stream(kPlatformRating, system name)
   kTrace = 130,             // explain: which persons --trace N follows (tick = kNoTick, entity 0)
+  kExperimentDesign = 131,  // credsim sweep --lhs: entity = dimension (key = lhs seed, replicate 0)
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a
