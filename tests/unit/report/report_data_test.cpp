@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -345,6 +346,46 @@ TEST(ReportData, SweepFolderGivesMeansAndIntervalsOverReplicates) {
   EXPECT_EQ((*c)["series"][2]["parts"][0]["y"], json::array({5.0, 7.0}));
   EXPECT_NEAR(report::t975(30), 2.042, 1e-12);
   EXPECT_NEAR(report::t975(60), 2.000, 0.002);
+}
+
+// The real credsim compare output (not a hand-made file): the report reads it, names the arms
+// and draws the rows of compare.csv unchanged.
+TEST(ReportData, ReadsWhatCredsimCompareWrites) {
+  test::TempDir tmp("report-compare-real");
+  const fs::path out = tmp.path() / "cmp";
+  const auto r = test::run_cli(tmp, CREDSIM_SOURCE_DIR,
+                               {"compare", std::string(CREDSIM_SOURCE_DIR) + "/scenarios/court_list.toml", "--toggle",
+                                "data.notify_prob=0", "--set", "society.persons=1000", "--set", "run.ticks=8",
+                                "--replicates", "2", "--ticks", "all", "--out", out.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  report::ReportOptions opt;
+  opt.dirs = {out};
+  const json doc = report::report_data(opt);
+  ASSERT_EQ(doc["compares"].size(), 1u);
+  EXPECT_CONTAINS(doc["compares"][0]["label_b"].get<std::string>(), "data.notify_prob=0");
+  const report::CompareData cd = report::load_compare(out);
+  std::vector<const json*> rows;
+  std::function<void(const json&)> walk = [&](const json& j) {
+    if (j.is_object() && j.contains("compare")) rows.push_back(&j);
+    else if (j.is_object() || j.is_array())
+      for (const auto& v : j) walk(v);
+  };
+  walk(doc["sections"]);
+  ASSERT_FALSE(rows.empty());
+  for (const json* p : rows) {
+    bool found = false;
+    for (const auto& c : cd.rows)
+      if (c.tick == (*p)["t"] && c.system == (*p)["system"] && c.metric == (*p)["metric"] && c.key == (*p)["key"]) {
+        found = true;
+        if (std::isfinite(c.diff_mean)) {
+          EXPECT_EQ((*p)["diff"].get<double>(), c.diff_mean);
+        }
+        if (std::isfinite(c.ci_low)) {
+          EXPECT_EQ((*p)["lo"].get<double>(), c.ci_low);
+        }
+      }
+    EXPECT_TRUE(found) << p->dump();
+  }
 }
 
 // ---- the page ---------------------------------------------------------------------------------
