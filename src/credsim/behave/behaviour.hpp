@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "credsim/adapt/adapt_state.hpp"
 #include "credsim/core/types.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
@@ -31,7 +32,9 @@ inline bool instalment_due(NodeId i, Tick tick, Tick period) {
   return (static_cast<std::uint64_t>(tick) + i) % period == 0;  // 64-bit: no wrap near 2^32 persons
 }
 
+// `adapt` (may be null): the adaptation model's multipliers of posts, approved purchases and
+// platform use; without it (or with its columns empty) the draws are exactly the unadapted ones.
 void behave(const BehaviourSpec& spec, const Persons& persons, std::uint64_t seed,
-            std::uint64_t replicate, Tick tick, TickEvents& out);
+            std::uint64_t replicate, Tick tick, TickEvents& out, const AdaptState* adapt = nullptr);
 
 }  // namespace credsim

@@ -38,6 +38,10 @@ enum class Stream : std::uint32_t {
   kPlatformRating = 111,    // platform ratings: base of named_stream(kPlatformRating, system name)
   kTrace = 130,             // explain: which persons --trace N follows (tick = kNoTick, entity 0)
   kExperimentDesign = 131,  // credsim sweep --lhs: entity = dimension (key = lhs seed, replicate 0)
+  kAdaptTraits = 140,       // adaptation: responsiveness (tick = kNoTick, entity = person)
+  kAdaptUnfriend = 141,     // adaptation: dropping friends (entity = person)
+  kAdaptNewTies = 142,      // adaptation: homophilous new ties (entity = person)
+  kAdaptLists = 143,        // adaptation: late appeals (base of named_stream(kAdaptLists, list name))
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a

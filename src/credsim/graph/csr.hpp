@@ -2,7 +2,9 @@
 // lists, neighbours of a node sorted ascending, no self-loops, no duplicates.
 // Offsets are 64-bit indices (not pointers) so the arrays can be saved, sent and memory-mapped.
 #pragma once
+#include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "credsim/core/types.hpp"
@@ -30,9 +32,21 @@ class Csr {
   // Full structural check (sorted, symmetric, no loops/duplicates, ids in range). O(m log d).
   bool valid() const;
 
+  // The dynamic graph (adaptation): removes and adds undirected edges in place, keeping every
+  // invariant above. Each list holds pairs (u, v) with u < v, sorted and without duplicates;
+  // every removed pair is an edge and no added pair is (asserted in checked builds). Removals
+  // are compacted left to right, additions merged right to left, so no second copy of the
+  // arrays is made: O(n + m + k log k) for k edits, and the same bytes for any thread count.
+  using Edge = std::pair<NodeId, NodeId>;
+  void apply_edits(std::span<const Edge> removed, std::span<const Edge> added);
+  bool has_edge(NodeId u, NodeId v) const;
+  // Bumped by every apply_edits that changed something (caches keyed on the graph use it).
+  std::uint64_t version() const { return version_; }
+
  private:
   std::vector<EdgeIdx> offsets_;
   std::vector<NodeId> neighbours_;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace credsim::graph

@@ -272,6 +272,23 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
                          {"used", ((cq.used_effects() >> e) & 1u) != 0}});
   }
 
+  // Adaptation's columns (MODEL.md section 24), only when a model is on and the column in use.
+  if (const AdaptState* a = sim.adaptation().state_if_active()) {
+    const std::pair<const char*, const std::vector<float>*> cols[] = {
+        {"responsiveness", &a->responsiveness},
+        {"post_mult", &a->post_mult},
+        {"approved_mult", &a->approved_mult},
+        {"platform_add", &a->platform_add},
+        {"misconduct_mult", &a->misconduct_mult},
+        {"pay_mult", &a->pay_mult},
+        {"appeal_hazard", &a->appeal_hazard},
+        {"report_mult", &a->report_mult}};
+    for (const auto& [name, v] : cols)
+      if (v->size() == n)
+        w.column(std::string("adapt.") + name + ".npy", *v,
+                 std::string("adaptation: ") + name + " (docs/MODEL.md section 24; baseline propensities are unchanged)");
+  }
+
   w.edges(sim.graph());
 
   nlohmann::ordered_json idx;

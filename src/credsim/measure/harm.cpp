@@ -206,14 +206,22 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   } else {
     const auto posts = deterministic_sum<std::uint64_t>(n, [&](std::size_t i) { return std::uint64_t{ctx.events.unapproved[i]}; });
     const double per_capita = n ? static_cast<double>(posts) / dn : kNaN;
-    if (!have_posts_ref_) posts_ref_ = per_capita, have_posts_ref_ = true;
+    // The reference: without adaptation, the first measured tick (nobody's propensity changes);
+    // with it, the expected posts per capita at the baseline (unadapted) propensities, since
+    // responses may already be under way at the first measured tick.
+    if (!have_posts_ref_) {
+      posts_ref_ = ctx.adapt ? deterministic_sum<double>(n, [&](std::size_t i) { return static_cast<double>(p.dissent[i]); }) / dn
+                             : per_capita;
+      have_posts_ref_ = true;
+    }
     out.row(t, kHarm, "unapproved_posts_per_capita", "", per_capita);
     out.row(t, kHarm, "chilling_ratio", "", ratio(per_capita, posts_ref_));
   }
 
   // Isolation.
   {
-    // Dissent propensities are fixed (no adaptation model changes them yet): rank them once.
+    // Baseline dissent propensities are fixed (adaptation changes a separate multiplier, so the
+    // most dissent-prone decile is who is most inclined to dissent, chilled or not): rank once.
     if (dissent_decile_.size() != n) {
       std::vector<double> dissent(n);
       parallel_for(n, [&](std::size_t i) { dissent[i] = p.dissent[i]; });
@@ -230,14 +238,20 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     const double rest_mean = rest_n ? static_cast<double>(rest_deg) / static_cast<double>(rest_n) : kNaN;
     out.row(t, kHarm, "dissent_decile_degree_ratio", "", rest_mean > 0 ? top_mean / rest_mean : kNaN);
     // Components change only when ties do: recompute when the graph's edges differ from last time.
-    if (ctx.graph.num_arcs() != stats_arcs_ || ctx.graph.neighbour_array().data() != stats_data_) {
+    if (ctx.graph.num_arcs() != stats_arcs_ || ctx.graph.neighbour_array().data() != stats_data_ ||
+        ctx.graph.version() != stats_version_) {
       stats_ = graph::compute_stats(ctx.graph);
       stats_arcs_ = ctx.graph.num_arcs();
       stats_data_ = ctx.graph.neighbour_array().data();
+      stats_version_ = ctx.graph.version();
     }
     const graph::Stats& st = stats_;
     out.row(t, kHarm, "giant_component_share", "", ratio(static_cast<double>(st.largest_component), dn));
-    out.row(t, kHarm, "ties_cut", "", static_cast<double>(edges0_) - static_cast<double>(ctx.graph.num_edges()));
+    // Ties cut since tick 0: with adaptation, every tie removed (new ties do not offset cuts);
+    // without it the graph is static and this is edges at tick 0 − edges now (= 0).
+    const double cut = ctx.adapt ? static_cast<double>(ctx.adapt->ties_cut_total)
+                                 : static_cast<double>(edges0_) - static_cast<double>(ctx.graph.num_edges());
+    out.row(t, kHarm, "ties_cut", "", cut);
   }
 
   // Data-error harms.

@@ -48,6 +48,7 @@ class HarmMetrics {
   graph::Stats stats_{};                       // components of the graph last seen
   EdgeIdx stats_arcs_ = ~EdgeIdx{0};
   const NodeId* stats_data_ = nullptr;
+  std::uint64_t stats_version_ = 0;
 };
 
 }  // namespace credsim

@@ -22,7 +22,7 @@ void Ledger::open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, st
 
 void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
                          std::span<const Occurrence> occ, std::uint64_t seed, std::uint64_t replicate, Tick tick,
-                         const graph::Csr* graph) {
+                         const graph::Csr* graph, const std::vector<float>* report_mult) {
   const Persons& p = society.persons;
   const std::size_t n = p.size();
   added_begin_ = records_.size();
@@ -76,12 +76,22 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
     for (std::size_t b = 0; b < rblocks; ++b) {
       Rng rng(seed, replicate, tick, b, Stream::kReports);
       const std::size_t hi = std::min(n, (b + 1) * kRareBlock);
+      // With adaptation, personal rates rate·m_i: skip at the block's largest rate, then thin
+      // (exact, as in the rare-event sampler). Without it, the unthinned draws of before.
+      double qb = q;
+      if (report_mult) {
+        float mmax = 0;
+        for (std::size_t i = b * kRareBlock; i < hi; ++i) mmax = std::max(mmax, (*report_mult)[i]);
+        if (mmax <= 0) continue;
+        qb = -std::expm1(-rep.rate * mmax);
+      }
       for (std::size_t i = b * kRareBlock;;) {
-        const std::uint64_t skip = rng.geometric_skip(q);
+        const std::uint64_t skip = rng.geometric_skip(qb);
         if (skip >= hi - i) break;
         i += skip;
+        const bool reports = !report_mult || rng.uniform() * qb < -std::expm1(-rep.rate * (*report_mult)[i]);
         const auto friends = graph->neighbours(static_cast<NodeId>(i));
-        if (!friends.empty()) {
+        if (reports && !friends.empty()) {
           const NodeId j = friends[rng.below(friends.size())];
           auto it = std::lower_bound(occ.begin(), occ.end(), j, [](const Occurrence& o, NodeId v) { return o.person < v; });
           std::size_t found = occ.size();

@@ -22,7 +22,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
-    if (d.type == "composite") per_person = 50, scored++, graded++;
+    if (d.type == "composite") per_person = 51, scored++, graded++;
     else if (d.type == "points") per_person = 24, scored++, graded++;
     else if (d.type == "court_list") per_person = 40, graded += 0;
     else if (d.type == "agency_lists") per_person = 40, graded++;
@@ -32,6 +32,11 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     else per_person = 64;
     add("system " + d.name + " (" + d.type + ")", n * per_person + extra);
   }
+  // Adaptation (MODEL.md, "Adaptation"): responsiveness and up to seven response columns, and
+  // under the learning model six smoothed pressures, 4 bytes each (an upper bound: columns of
+  // mechanisms that are off or have nothing to act on are not allocated).
+  if (sc.adapt.model != AdaptModel::kNone)
+    add("adaptation (responsiveness, responses, learning)", n * 4 * (8 + (sc.adapt.model == AdaptModel::kLearning ? 6 : 0)));
   // The harm metrics keep a window of snapshots (MODEL.md section 20).
   const double stored = static_cast<double>(sc.measure.window) / sc.run.measure_every + 2;
   add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded));

@@ -59,6 +59,7 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
   consequences_ = std::make_unique<Consequences>(scenario_.rules, scenario_.effects, systems_, society_);
   wealth_delta_.assign(n, 0.0);
   income_factor_.assign(n, 1.0f);
+  adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
 }
 
 std::size_t Simulation::memory_bytes() const {
@@ -66,13 +67,15 @@ std::size_t Simulation::memory_bytes() const {
                   ledger_.memory_bytes() + consequences_->memory_bytes() +
                   wealth_delta_.size() * (sizeof(double) + sizeof(float));
   for (const auto& s : systems_) b += s->memory_bytes();
-  b += harm_.memory_bytes();
+  b += harm_.memory_bytes() + adapt_.memory_bytes();
   return b;
 }
 
 SimContext Simulation::context() const {
-  return SimContext{scenario_, society_, graph_, exchange_, scenario_.events, events_, occurrences_, ledger_,
-                    scenario_.run.seed, scenario_.run.replicate, tick_, &systems_};
+  SimContext ctx{scenario_, society_, graph_, exchange_, scenario_.events, events_, occurrences_, ledger_,
+                 scenario_.run.seed, scenario_.run.replicate, tick_, &systems_};
+  ctx.adapt = adapt_.state_if_active();
+  return ctx;
 }
 
 template <class Fn>
@@ -107,6 +110,7 @@ void Simulation::initialise(io::MetricsCsv* metrics) {
   });
   timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_, income_factor_); });
   if (tracer_) tracer_->initial(ctx, *consequences_);
+  timed(Stage::kAdapt, [&] { adapt_.prepare(ctx, *consequences_); });
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
 }
 
@@ -117,12 +121,14 @@ void Simulation::step(io::MetricsCsv* metrics) {
   Persons& p = society_.persons;
 
   timed(Stage::kBehave, [&] {
-    behave(scenario_.behaviour, p, seed, rep, t, events_);
-    sampler_.draw(seed, rep, t, events_, occurrences_);
+    const AdaptState* adapt = adapt_.state_if_active();
+    behave(scenario_.behaviour, p, seed, rep, t, events_, adapt);
+    sampler_.draw(seed, rep, t, events_, occurrences_, in_use(adapt, &AdaptState::misconduct_mult));
   });
   const SimContext ctx = context();  // after behave: it views this tick's occurrences
   timed(Stage::kRecord, [&] {
-    ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t, &graph_);
+    ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t, &graph_,
+                        in_use(adapt_.state_if_active(), &AdaptState::report_mult));
     for (auto& s : systems_) s->record(ctx);
   });
   if (tracer_) tracer_->recorded(ctx);
@@ -151,9 +157,9 @@ void Simulation::step(io::MetricsCsv* metrics) {
     });
   });
   if (tracer_) tracer_->end_tick(ctx, *consequences_);
-  // adapt: the "none" adaptation model — people keep their propensities (SPEC §3; the
-  // responsive models arrive with the adaptation work). The stage keeps its place and timing.
-  timed(Stage::kAdapt, [] {});
+  // adapt (SPEC §3): responses for the next tick; unfriending and new ties edit the graph in
+  // place (the Exchange refers to graph_, so it stays valid). Nothing happens under "none".
+  timed(Stage::kAdapt, [&] { adapt_.step(ctx, *consequences_, graph_); });
   if (metrics && is_measure_tick(t)) timed(Stage::kMeasure, [&] { measure(*metrics); });
   if (tracer_ && is_measure_tick(t)) tracer_->flush();
 }
@@ -166,6 +172,7 @@ void Simulation::measure(io::MetricsCsv& out) {
   measure_ledger(tick_, ledger_, society_, out);
   for (const auto& s : systems_) s->measure(ctx, out);
   harm_.measure(ctx, *consequences_, out);
+  adapt_.measure(ctx, out);
   consequences_->measure(tick_, society_, out, &wealth_decile_);
   calibration_.clear();
   for (std::size_t k = 0; k < target_handles_.size(); ++k) {

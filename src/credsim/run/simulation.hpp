@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "credsim/adapt/adaptation.hpp"
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/consequences/rules.hpp"
@@ -51,6 +52,7 @@ class Simulation {
   const std::vector<std::unique_ptr<System>>& systems() const { return systems_; }
   const Ledger& ledger() const { return ledger_; }
   const Consequences& consequences() const { return *consequences_; }
+  const Adaptation& adaptation() const { return adapt_; }
   const std::array<double, kStages>& stage_seconds() const { return stage_seconds_; }
   struct Calibration {
     std::string name;
@@ -89,6 +91,7 @@ class Simulation {
   std::vector<std::size_t> target_handles_;
   std::vector<Calibration> calibration_;
   HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)
+  Adaptation adapt_;  // SPEC §3: how people respond (nothing allocated under model "none")
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
   std::unique_ptr<Tracer> tracer_;  // null unless persons are traced

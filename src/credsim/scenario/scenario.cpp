@@ -411,6 +411,7 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
   read_effects(root.section("effects"), sc.effects);
   sc.rules = read_rules(root.section("consequences"), source);
   sc.targets = read_targets(root.section("targets"));
+  sc.adapt = read_adapt_spec(root.section("adapt"));
   {
     const Reader m = root.section("measure");
     sc.measure.histogram_bin = m.get_double("histogram_bin", sc.measure.histogram_bin, 1, 600);

@@ -9,6 +9,7 @@
 
 #include <variant>
 
+#include "credsim/adapt/adapt_spec.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/consequences/effects.hpp"
 #include "credsim/core/types.hpp"
@@ -218,6 +219,7 @@ struct Scenario {
   EffectLibrary effects;     // default effects with [effects.NAME] changes and additions
   std::vector<RuleSpec> rules;      // [consequences.NAME]
   std::vector<TargetSpec> targets;  // [targets.NAME]
+  AdaptSpec adapt;                  // [adapt]: how people respond (SPEC §3)
   MeasureSpec measure;
 };
 

@@ -80,6 +80,7 @@ Composite::Composite(const CompositeSpec& spec, std::size_t n)
   privileges_.assign(n, 0);
   score_out_.assign(n, static_cast<float>(kCompositeMin));
   band_out_.assign(n, 0);
+  posts_seen_.assign(n, 0);
 }
 
 void Composite::publish() {
@@ -124,7 +125,7 @@ SystemOutputs Composite::outputs() const {
 }
 
 std::size_t Composite::memory_bytes() const {
-  return score_.size() * (11 * sizeof(float) + 2 * sizeof(std::uint16_t) + 2 * sizeof(std::uint8_t));
+  return score_.size() * (11 * sizeof(float) + 2 * sizeof(std::uint16_t) + 3 * sizeof(std::uint8_t));
 }
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
@@ -173,6 +174,7 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
       for (std::uint32_t k = 0; k < ev.embarrassing[i]; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
     }
     rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
+    posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
     rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
   });
 }

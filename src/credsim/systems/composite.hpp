@@ -94,6 +94,10 @@ class Composite final : public System {
   const std::vector<std::uint16_t>& scores() const { return score_; }
   const std::vector<std::uint8_t>& privileges() const { return privileges_; }
   const CompositeRecords& records() const { return rec_; }
+  // Unapproved posts of this tick that reached the operator (capped at 255): what a person learns
+  // about detection from their own posts (adaptation, learning model).
+  const std::vector<std::uint8_t>& posts_seen() const { return posts_seen_; }
+  double decay() const { return decay_; }
   std::size_t memory_bytes() const override;
 
  private:
@@ -104,6 +108,7 @@ class Composite final : public System {
   std::vector<std::uint8_t> privileges_;
   std::vector<float> score_out_;       // the score as published to consequence rules
   std::vector<std::uint8_t> band_out_; // band index (kCompositeBandNames)
+  std::vector<std::uint8_t> posts_seen_;
   bool scored_ = false;
   void publish();
   // A data domain reaches the operator for person i when it is in the operator's row of the

@@ -211,6 +211,7 @@ void CourtList::list(std::size_t id, std::uint8_t circumstance, Tick t, Rng& rng
     const bool w = j.wrongful();
     if (rng.bernoulli(w ? spec_.appeal_prob_wrongful : spec_.appeal_prob_rightful)) {
       j.appeal_pending = 1;
+      j.appealed = 1;
       j.appeal_due = t + (w ? spec_.appeal_delay_wrongful : spec_.appeal_delay_rightful);
       ++appeals_started_;
     }
@@ -257,6 +258,12 @@ void CourtList::score(const SimContext& ctx) {
     return std::pow(static_cast<double>(p.misconduct[i]), spec_.compliance_elasticity);
   };
   const Stream ts = named_stream(kTickStream, name_);
+  // Leaving the list (adaptation, SPEC §3): payment probability × pay_mult; a wrongly listed,
+  // notified person who has not appealed appeals with a per-tick hazard (own stream, so the
+  // judgment's other draws are those of the unadapted model).
+  const std::vector<float>* pay_mult = in_use(ctx.adapt, &AdaptState::pay_mult);
+  const std::vector<float>* appeal_hazard = in_use(ctx.adapt, &AdaptState::appeal_hazard);
+  const Stream as = named_stream(Stream::kAdaptLists, name_);
   for (std::size_t id = 0; id < judgments_.size(); ++id) {
     Judgment& j = judgments_[id];
     if (j.state == JudgmentState::kClosed) continue;
@@ -282,11 +289,22 @@ void CourtList::score(const SimContext& ctx) {
         continue;
       }
     }
+    if (appeal_hazard && wrongful && j.state == JudgmentState::kListed && j.notified && !j.appealed &&
+        (*appeal_hazard)[i] > 0) {
+      Rng arng(ctx.seed, ctx.replicate, t, id, as);
+      if (arng.bernoulli((*appeal_hazard)[i])) {
+        j.appeal_pending = 1;
+        j.appealed = 1;
+        j.appeal_due = t + spec_.appeal_delay_wrongful;
+        ++appeals_started_;
+      }
+    }
     // 2. Performance: a debtor whose wealth (less what they paid this tick) covers the debt pays.
     const double c = compliance(i);
     double& already = committed_[i];
     const double available = p.wealth[i] - already;
-    if (available >= j.debt && rng.bernoulli(std::min(1.0, spec_.pay_prob / c))) {
+    const double pay = pay_mult ? spec_.pay_prob / c * (*pay_mult)[i] : spec_.pay_prob / c;
+    if (available >= j.debt && rng.bernoulli(std::min(1.0, pay))) {
       already += j.debt;
       payments_.emplace_back(i, j.debt);
       paid_yuan_ += j.debt;

@@ -32,6 +32,7 @@ struct Judgment {
   std::uint8_t notified;      // told of the listing (drawn at listing)
   std::uint8_t appeal_pending;
   std::uint8_t closed_by;     // ExitCause, when closed
+  std::uint8_t appealed;      // an appeal was ever started (adaptation: one late appeal at most)
   double debt;                // yuan
   Tick created, listed_at;
   Tick until;                 // listing ends at this tick (0: until performed)

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "credsim/adapt/adapt_state.hpp"
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
@@ -44,6 +45,9 @@ struct SimContext {
   // During the measure stage only: each person's decile of current wealth (0 = poorest tenth),
   // ranked once per measured tick and shared by every reporter (null outside measure).
   const std::vector<std::uint8_t>* wealth_decile = nullptr;
+  // The adaptation model's columns (null under model "none"): systems whose exits depend on
+  // people's responses (the court list) read them.
+  const AdaptState* adapt = nullptr;
   const System* find_system(std::string_view name) const;
   // Whether `system` may read `record`: its domain is in the system's row of the sharing matrix.
   bool sees(const System& system, const Record& record) const;

@@ -135,7 +135,7 @@ TEST(ScenarioError, UnknownTopLevelSection) {
   const auto e = load_error(kSystem + "[sociey]\npersons = 1000\n");
   EXPECT_CONTAINS(e.what(), "t.toml:3:");
   EXPECT_CONTAINS(e.what(), "key 'sociey': unknown key (did you mean 'society'?)");
-  EXPECT_CONTAINS(e.what(), "expected one of the top-level keys: behaviour, consequences, data, effects, events, graph, measure, run, society, systems");
+  EXPECT_CONTAINS(e.what(), "expected one of the top-level keys: adapt, behaviour, consequences, data, effects, events, graph, measure, run, society, systems");
 }
 
 TEST(ScenarioError, UnknownKeyInWeightsSuggests) {

@@ -1,0 +1,43 @@
+// What adaptation changes, as plain columns other stages read (behave, the rare-event sampler, the
+// ledger's rewarded reporting, the court list). An empty column means "no change" (model none or
+// that mechanism off), so readers keep their unadapted path bit for bit. Baseline propensities in
+// Persons are never modified: an effective rate = baseline × multiplier, measurable and reversible.
+// Every member is a plain vector or integer, so a checkpoint can save and restore it as is.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace credsim {
+
+struct AdaptState {
+  std::vector<float> responsiveness;   // r_i, drawn once (empty: model none)
+  // Multipliers / additions read by later stages (empty: that mechanism is off).
+  std::vector<float> post_mult;        // unapproved and embarrassing post rates × (chilling)
+  std::vector<float> approved_mult;    // baby-goods and domestic-brand purchase rates × (gaming)
+  std::vector<float> platform_add;     // + platform share (gaming)
+  std::vector<float> misconduct_mult;  // misconduct event rates × (deterrence)
+  std::vector<float> pay_mult;         // court-list payment probability × (leaving lists)
+  std::vector<float> appeal_hazard;    // per tick: wrongly listed and notified, no appeal yet (leaving lists)
+  std::vector<float> report_mult;      // rewarded-reporting rate × (reporting)
+  // The learning model's smoothed pressures, one per mechanism (empty under myopic/none).
+  std::vector<float> learn_chill, learn_unfriend, learn_gaming, learn_deter, learn_lists, learn_report;
+  // Dynamic graph, cumulative and this tick.
+  std::uint64_t ties_cut_total = 0, ties_formed_total = 0;
+  std::uint64_t ties_cut_tick = 0, ties_formed_tick = 0;
+
+  std::size_t memory_bytes() const {
+    std::size_t b = 0;
+    for (const auto* v : {&responsiveness, &post_mult, &approved_mult, &platform_add, &misconduct_mult, &pay_mult,
+                          &appeal_hazard, &report_mult, &learn_chill, &learn_unfriend, &learn_gaming, &learn_deter,
+                          &learn_lists, &learn_report})
+      b += v->capacity() * sizeof(float);
+    return b;
+  }
+};
+
+// The column if it is in use, else null: readers branch once per stage, not per person.
+inline const std::vector<float>* in_use(const AdaptState* s, std::vector<float> AdaptState::*column) {
+  return s && !(s->*column).empty() ? &(s->*column) : nullptr;
+}
+
+}  // namespace credsim

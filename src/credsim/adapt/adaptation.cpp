@@ -1,0 +1,325 @@
+// The adaptation models (see adaptation.hpp; definitions in docs/MODEL.md, "Adaptation").
+// Per-person work is parallel and writes only person i's entries; every random draw is keyed by
+// (person, tick, stream); graph edits are collected per fixed block of persons, concatenated in
+// block order and sorted, so the result is the same bytes for any thread count.
+#include "credsim/adapt/adaptation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "credsim/behave/rare_events.hpp"
+#include "credsim/core/parallel.hpp"
+#include "credsim/core/rng.hpp"
+#include "credsim/systems/composite.hpp"
+
+namespace credsim {
+
+double response_level(double strength, double responsiveness, double pressure) {
+  return std::clamp(strength * responsiveness * pressure, 0.0, 1.0);
+}
+
+double smooth(double expected, double observed, double alpha) { return expected + alpha * (observed - expected); }
+
+float draw_responsiveness(const AdaptSpec& s, std::uint64_t seed, std::uint64_t replicate, NodeId i) {
+  Rng rng(seed, replicate, Rng::kNoTick, i, Stream::kAdaptTraits);
+  const double sg = s.responsiveness_sigma;
+  return static_cast<float>(s.responsiveness_mean * std::exp(sg * rng.normal() - 0.5 * sg * sg));
+}
+
+namespace {
+
+double region_factor(const DataSpec& d, std::size_t region) {
+  if (d.region_detection.empty()) return 1.0;
+  return d.region_detection[std::min(region, d.region_detection.size() - 1)];
+}
+
+// What a composite lets a person see and what it scores (SPEC §3 "from what they can see").
+bool scores_posts(const CompositeSpec& c) { return c.use_posts && c.beta_unapproved > 0 && c.weights[3] > 0; }
+bool social_open(const Composite& c, const Persons& p, std::size_t i) {
+  return c.sees(Domain::kSocial) && (c.spec().data_exchange || (p.consent[i] & kConsentSocial));
+}
+// Friends' scores count (the relationships dimension) and are visible to friends or the public.
+bool friends_count_visibly(const Composite& c) {
+  const CompositeSpec& s = c.spec();
+  return c.visibility() != Visibility::kPrivate && s.weights[4] > 0 &&
+         (s.rel_friends_mean > 0 || s.rel_friends_below > 0 || s.rel_friends_posts > 0);
+}
+// Friend j drags a person's score under composite c: a visible score below the threshold (when
+// friends' scores count), or recorded unapproved posts at the threshold rate (when they count).
+bool drags(const Composite& c, const AdaptSpec& a, NodeId j) {
+  const CompositeSpec& s = c.spec();
+  if ((s.rel_friends_mean > 0 || s.rel_friends_below > 0) && c.scores()[j] < s.rel_below_threshold) return true;
+  if (s.rel_friends_posts > 0 &&
+      c.records().unapproved[j] * (1.0 - c.decay()) >= a.unfriending.posts_threshold * s.rel_posts_cap)
+    return true;
+  return false;
+}
+
+}  // namespace
+
+Adaptation::Adaptation(const AdaptSpec& spec, const Scenario& sc, std::size_t n, std::uint64_t seed,
+                       std::uint64_t replicate)
+    : spec_(spec) {
+  if (!active()) return;
+  AdaptState& s = state_;
+  s.responsiveness.resize(n);
+  parallel_for(n, [&](std::size_t i) { s.responsiveness[i] = draw_responsiveness(spec_, seed, replicate, static_cast<NodeId>(i)); });
+  bool composite = false, court = false;
+  for (const SystemDecl& d : sc.systems) composite |= d.type == "composite", court |= d.type == "court_list";
+  const bool learning = spec_.model == AdaptModel::kLearning;
+  auto alloc = [&](bool on, std::vector<float>& column, float value, std::vector<float>* learn) {
+    if (!on) return;
+    column.assign(n, value);
+    if (learning && learn) learn->assign(n, 0.0f);
+  };
+  alloc(spec_.chilling.enabled && composite, s.post_mult, 1.0f, &s.learn_chill);
+  alloc(spec_.gaming.enabled && composite, s.approved_mult, 1.0f, &s.learn_gaming);
+  alloc(spec_.gaming.enabled && composite, s.platform_add, 0.0f, nullptr);
+  alloc(spec_.deterrence.enabled, s.misconduct_mult, 1.0f, &s.learn_deter);
+  alloc(spec_.leaving_lists.enabled && court, s.pay_mult, 1.0f, &s.learn_lists);
+  alloc(spec_.leaving_lists.enabled && court, s.appeal_hazard, 0.0f, nullptr);
+  alloc(spec_.reporting.enabled && sc.data.reporting.rate > 0, s.report_mult, 1.0f, &s.learn_report);
+  if (learning && spec_.unfriending.enabled && composite) s.learn_unfriend.assign(n, 0.0f);
+  // Deterrence's myopic pressure: the detection probability of misconduct in the person's region,
+  // averaged over misconduct types weighted by their base rates (the published rule).
+  const std::size_t regions = sc.society.region_weights.size();
+  deter_rule_.assign(regions, 0.0);
+  double wsum = 0;
+  for (const EventTypeSpec& t : sc.events.types())
+    if (t.kind == EventKind::kMisconduct) wsum += t.rate;
+  for (std::size_t r = 0; r < regions && wsum > 0; ++r) {
+    double v = 0;
+    for (const EventTypeSpec& t : sc.events.types())
+      if (t.kind == EventKind::kMisconduct) v += t.rate * std::min(1.0, t.detection * region_factor(sc.data, r));
+    deter_rule_[r] = v / wsum;
+  }
+}
+
+std::vector<const Composite*> Adaptation::composites(const SimContext& ctx) const {
+  std::vector<const Composite*> out;
+  for (const auto& s : *ctx.systems)
+    if (const auto* c = dynamic_cast<const Composite*>(s.get())) out.push_back(c);
+  return out;
+}
+
+void Adaptation::prepare(const SimContext& ctx, const Consequences& consequences) {
+  if (active()) respond(ctx, consequences, /*learn=*/false);
+}
+
+void Adaptation::step(const SimContext& ctx, const Consequences& consequences, graph::Csr& graph) {
+  if (!active()) return;
+  respond(ctx, consequences, /*learn=*/true);
+  const Edits e = decide_edits(ctx);
+  graph.apply_edits(e.removed, e.added);
+  state_.ties_cut_tick = e.removed.size();
+  state_.ties_formed_tick = e.added.size();
+  state_.ties_cut_total += e.removed.size();
+  state_.ties_formed_total += e.added.size();
+}
+
+void Adaptation::respond(const SimContext& ctx, const Consequences& consequences, bool learn) {
+  AdaptState& s = state_;
+  const Persons& p = ctx.society.persons;
+  const std::size_t n = p.size();
+  const bool myopic = spec_.model == AdaptModel::kMyopic;
+  const double alpha = spec_.learning_rate;
+  const std::vector<const Composite*> comps = composites(ctx);
+  std::vector<const Composite*> post_scorers, gamed, counted;
+  for (const Composite* c : comps) {
+    if (scores_posts(c->spec())) post_scorers.push_back(c);
+    if (c->spec().weights[3] > 0 && (c->spec().use_purchases || c->spec().use_platform)) gamed.push_back(c);
+    if (friends_count_visibly(*c)) counted.push_back(c);
+  }
+
+  // Sparse observations of this tick (learning only): misconduct events and their detections per
+  // person, rewards received. One serial pass over this tick's occurrences and records.
+  std::vector<std::uint16_t> occ_mis, det_mis;
+  std::vector<float> reward;
+  if (learn && !myopic) {
+    if (!s.learn_deter.empty()) {
+      occ_mis.assign(n, 0), det_mis.assign(n, 0);
+      for (const Occurrence& o : ctx.occurrences)
+        if (ctx.catalog[o.type].kind == EventKind::kMisconduct) occ_mis[o.person]++;
+      for (const Record& r : ctx.ledger.added())
+        if (r.actor != kNoNode && r.origin != Origin::kFalse && ctx.catalog[r.type].kind == EventKind::kMisconduct)
+          det_mis[r.actor]++;
+    }
+    if (!s.learn_report.empty()) {
+      reward.assign(n, 0.0f);
+      for (const auto& [who, yuan] : ctx.ledger.rewards()) reward[who] += static_cast<float>(yuan);
+    }
+  }
+  std::uint64_t sanction_bits = 0;
+  const auto& effects = consequences.library().effects();
+  for (std::size_t e = 0; e < effects.size() && e < kMaxEffects; ++e)
+    if (effects[e].sanction) sanction_bits |= std::uint64_t{1} << e;
+  const auto& active_fx = consequences.active();
+  const double reward_rule = std::min(1.0, ctx.scenario.data.reporting.reward / spec_.reporting.reward_ref);
+
+  parallel_for(n, [&](std::size_t i) {
+    const double r = s.responsiveness[i];
+    // Chilling: the rule = the largest probability that a post is detected by a system scoring it.
+    if (!s.post_mult.empty()) {
+      double x = 0;
+      for (const Composite* c : post_scorers)
+        if (social_open(*c, p, i)) x = std::max(x, c->spec().detect_posts);
+      if (!myopic) {
+        if (learn && ctx.events.unapproved[i] > 0) {
+          double seen = 0;  // share of this tick's own posts that reached a scoring system
+          for (const Composite* c : post_scorers)
+            seen = std::max(seen, std::min(1.0, static_cast<double>(c->posts_seen()[i]) / ctx.events.unapproved[i]));
+          s.learn_chill[i] = static_cast<float>(smooth(s.learn_chill[i], seen, alpha));
+        }
+        x = s.learn_chill[i];
+      }
+      s.post_mult[i] = static_cast<float>(1.0 - spec_.chilling.max_reduction * response_level(spec_.chilling.strength, r, x));
+    }
+    // Gaming: own score within `margin` below a privilege threshold.
+    if (!s.approved_mult.empty()) {
+      double near = 0;
+      for (const Composite* c : gamed) {
+        const double sc = c->scores()[i];
+        for (double t : c->spec().privileges.thresholds)
+          if (sc < t && sc >= t - spec_.gaming.margin) near = 1;
+      }
+      double x = near;
+      if (!myopic) {
+        if (learn) s.learn_gaming[i] = static_cast<float>(smooth(s.learn_gaming[i], near, alpha));
+        x = s.learn_gaming[i];
+      }
+      const double level = response_level(1.0, r, x);
+      s.approved_mult[i] = static_cast<float>(1.0 + spec_.gaming.purchase_boost * level);
+      s.platform_add[i] = static_cast<float>(spec_.gaming.platform_boost * level);
+    }
+    // Deterrence: the detection probability of misconduct (rule), or the share of one's own
+    // misconduct that was recorded (experience).
+    if (!s.misconduct_mult.empty()) {
+      double x = deter_rule_.empty() ? 0.0 : deter_rule_[std::min<std::size_t>(p.region[i], deter_rule_.size() - 1)];
+      if (!myopic) {
+        if (learn && occ_mis[i] > 0)
+          s.learn_deter[i] = static_cast<float>(smooth(s.learn_deter[i], std::min(1.0, double(det_mis[i]) / occ_mis[i]), alpha));
+        x = s.learn_deter[i];
+      }
+      s.misconduct_mult[i] =
+          static_cast<float>(1.0 - spec_.deterrence.max_reduction * response_level(spec_.deterrence.strength, r, x));
+    }
+    // Leaving lists: the exit rule is known (myopic: pressure 1); learning: the experience of
+    // being sanctioned.
+    if (!s.pay_mult.empty()) {
+      double x = 1.0;
+      if (!myopic) {
+        if (learn) s.learn_lists[i] = static_cast<float>(smooth(s.learn_lists[i], (active_fx[i] & sanction_bits) ? 1.0 : 0.0, alpha));
+        x = s.learn_lists[i];
+      }
+      const double level = response_level(1.0, r, x);
+      s.pay_mult[i] = static_cast<float>(1.0 + spec_.leaving_lists.pay_boost * level);
+      s.appeal_hazard[i] = static_cast<float>(spec_.leaving_lists.appeal_rate * level);
+    }
+    // Reporting: the reward on offer (rule), or rewards received (experience; no update without one).
+    if (!s.report_mult.empty()) {
+      double x = reward_rule;
+      if (!myopic) {
+        if (learn && reward[i] > 0)
+          s.learn_report[i] = static_cast<float>(smooth(s.learn_report[i], std::min(1.0, reward[i] / spec_.reporting.reward_ref), alpha));
+        x = s.learn_report[i];
+      }
+      s.report_mult[i] = static_cast<float>(1.0 + spec_.reporting.strength * response_level(1.0, r, x));
+    }
+    // Unfriending (learning): the experience that one's friends pull one's score down (the
+    // relationships sub-score below its no-friends value under some counted, visible composite).
+    if (!s.learn_unfriend.empty() && learn) {
+      double hurt = 0;
+      for (const Composite* c : counted)
+        if (relationships_subscore(c->spec(), c->relationship_inputs_of(i, ctx.exchange)) < c->spec().rel_no_friends) hurt = 1;
+      s.learn_unfriend[i] = static_cast<float>(smooth(s.learn_unfriend[i], hurt, alpha));
+    }
+  });
+}
+
+Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
+  Edits out;
+  if (!active() || !spec_.unfriending.enabled) return out;
+  std::vector<const Composite*> counted;
+  for (const Composite* c : composites(ctx))
+    if (friends_count_visibly(*c)) counted.push_back(c);
+  if (counted.empty()) return out;
+  const graph::Csr& g = ctx.graph;
+  const Persons& p = ctx.society.persons;
+  const AdaptState& s = state_;
+  const std::size_t n = g.num_nodes();
+  const bool myopic = spec_.model == AdaptModel::kMyopic;
+  const Composite& home = *counted.front();  // homophily compares this composite's visible scores
+  auto drags_any = [&](NodeId j) {
+    for (const Composite* c : counted)
+      if (drags(*c, spec_, j)) return true;
+    return false;
+  };
+  const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
+  std::vector<Edits> per_block(blocks);
+  parallel_for(blocks, [&](std::size_t b) {
+    Edits& local = per_block[b];
+    for (std::size_t ii = b * kRareBlock; ii < std::min(n, (b + 1) * kRareBlock); ++ii) {
+      const auto i = static_cast<NodeId>(ii);
+      const double r = s.responsiveness[i];
+      const double x = myopic ? 1.0 : s.learn_unfriend[i];
+      const double pd = spec_.unfriending.drop_prob * response_level(1.0, r, x);
+      const auto friends = g.neighbours(i);
+      if (pd > 0 && !friends.empty()) {
+        Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
+        for (NodeId j : friends)
+          if (drags_any(j) && rng.bernoulli(pd)) local.removed.emplace_back(std::min(i, j), std::max(i, j));
+      }
+      const double pn = spec_.unfriending.new_tie_prob * std::min(1.0, r);
+      if (pn > 0) {
+        Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptNewTies);
+        if (!rng.bernoulli(pn)) continue;
+        // A friend of a friend, or (without friends) someone of the same region.
+        NodeId cand = kNoNode;
+        if (!friends.empty()) {
+          const NodeId f = friends[rng.below(friends.size())];
+          const auto ff = g.neighbours(f);
+          if (!ff.empty()) cand = ff[rng.below(ff.size())];
+        } else {
+          const std::uint16_t reg = p.region[i];
+          const NodeId lo = ctx.society.region_start[reg], hi = ctx.society.region_start[reg + 1];
+          if (hi > lo) cand = lo + static_cast<NodeId>(rng.below(hi - lo));
+        }
+        if (cand == kNoNode || cand == i || g.has_edge(i, cand) || drags_any(cand)) continue;
+        const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
+        if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
+      }
+    }
+  });
+  for (auto* list : {&out.removed, &out.added}) {
+    for (Edits& e : per_block) {
+      auto& src = list == &out.removed ? e.removed : e.added;
+      list->insert(list->end(), src.begin(), src.end());
+    }
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return out;
+}
+
+void Adaptation::measure(const SimContext& ctx, io::MetricsCsv& out) const {
+  if (!active()) return;
+  const Tick t = ctx.tick;
+  const std::size_t n = state_.responsiveness.size();
+  auto mean = [&](const std::vector<float>& v) {
+    return n ? deterministic_sum<double>(n, [&](std::size_t i) { return static_cast<double>(v[i]); }) / static_cast<double>(n)
+             : 0.0;
+  };
+  constexpr std::string_view kAdapt = "adapt";
+  out.row(t, kAdapt, "responsiveness_mean", "", mean(state_.responsiveness));
+  const std::pair<const char*, const std::vector<float>*> cols[] = {
+      {"post_mult_mean", &state_.post_mult},           {"approved_mult_mean", &state_.approved_mult},
+      {"platform_add_mean", &state_.platform_add},     {"misconduct_mult_mean", &state_.misconduct_mult},
+      {"pay_mult_mean", &state_.pay_mult},             {"appeal_hazard_mean", &state_.appeal_hazard},
+      {"report_mult_mean", &state_.report_mult}};
+  for (const auto& [name, v] : cols)
+    if (!v->empty()) out.row(t, kAdapt, name, "", mean(*v));
+  out.row(t, kAdapt, "ties_cut_total", "", static_cast<double>(state_.ties_cut_total));
+  out.row(t, kAdapt, "ties_formed_total", "", static_cast<double>(state_.ties_formed_total));
+}
+
+}  // namespace credsim

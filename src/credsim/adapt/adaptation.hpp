@@ -1,0 +1,68 @@
+// How the society responds (SPEC §3): the adapt stage. Each tick every person observes what they
+// can see of the rules and of what happened to them, and their response changes the columns of
+// AdaptState that the next tick's behave, record and score stages read; unfriending and new ties
+// edit the graph in place. Models: none (nothing happens, nothing is allocated), myopic (respond
+// to this tick's observed state) and learning (respond to an exponentially smoothed experience).
+// Definitions: docs/MODEL.md, "Adaptation".
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "credsim/adapt/adapt_spec.hpp"
+#include "credsim/adapt/adapt_state.hpp"
+#include "credsim/consequences/rules.hpp"
+#include "credsim/graph/csr.hpp"
+#include "credsim/io/metrics_csv.hpp"
+#include "credsim/systems/system.hpp"
+
+namespace credsim {
+
+class Composite;
+
+// Pure response rules, exposed for hand-computed tests. level = min(1, max(0, k · r · x)).
+double response_level(double strength, double responsiveness, double pressure);
+// Exponential smoothing of the learning model: e + α (x − e).
+double smooth(double expected, double observed, double alpha);
+// Responsiveness of person i: lognormal with the given mean and log-sd (keyed by person).
+float draw_responsiveness(const AdaptSpec& s, std::uint64_t seed, std::uint64_t replicate, NodeId i);
+
+class Adaptation {
+ public:
+  Adaptation() = default;
+  // Allocates nothing under model "none". `systems` decides which columns are needed (a court list
+  // for leaving lists, rewarded reporting for reporting).
+  Adaptation(const AdaptSpec& spec, const Scenario& scenario, std::size_t persons, std::uint64_t seed,
+             std::uint64_t replicate);
+  bool active() const { return spec_.model != AdaptModel::kNone; }
+  const AdaptSpec& spec() const { return spec_; }
+  const AdaptState& state() const { return state_; }
+  AdaptState& mutable_state() { return state_; }  // checkpoint restore
+  // Null under model "none": what SimContext::adapt and the stages get.
+  const AdaptState* state_if_active() const { return active() ? &state_ : nullptr; }
+
+  // After tick 0's scoring: the first responses (from the rules as they stand), no graph edits.
+  void prepare(const SimContext& ctx, const Consequences& consequences);
+  // The adapt stage of a tick: observe, learn, respond; cut and form ties in `graph` (which
+  // ctx.graph refers to).
+  void step(const SimContext& ctx, const Consequences& consequences, graph::Csr& graph);
+  // Rows under system "adapt" (only when active).
+  void measure(const SimContext& ctx, io::MetricsCsv& out) const;
+  std::size_t memory_bytes() const { return state_.memory_bytes(); }
+
+  // The graph edits of one tick, before they are applied (exposed for tests): pairs (u < v),
+  // sorted, unique. Removals are edges of `graph`, additions are not.
+  struct Edits {
+    std::vector<graph::Csr::Edge> removed, added;
+  };
+  Edits decide_edits(const SimContext& ctx) const;
+
+ private:
+  void respond(const SimContext& ctx, const Consequences& consequences, bool learn);
+  std::vector<const Composite*> composites(const SimContext& ctx) const;
+
+  AdaptSpec spec_;
+  AdaptState state_;
+  std::vector<double> deter_rule_;  // per region: rate-weighted detection of misconduct
+};
+
+}  // namespace credsim

@@ -1,0 +1,407 @@
+// Adaptation (SPEC §3, docs/MODEL.md "Adaptation"): hand-computed response rules, naive
+// recomputation of every mechanism's pressure, the dynamic graph's CSR edits against a naive edge
+// set, unfriending decisions against a naive rule, ties_cut against a naive count, each mechanism
+// off → no effect, chilling only when posts are scored and detected, and determinism for 1 vs 2
+// threads with adaptation on.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <set>
+
+#include "credsim/adapt/adaptation.hpp"
+#include "credsim/core/error.hpp"
+#include "credsim/core/rng.hpp"
+#include "credsim/graph/build.hpp"
+#include "credsim/graph/generators.hpp"
+#include "credsim/run/simulation.hpp"
+#include "credsim/systems/composite.hpp"
+#include "preset_run.hpp"
+#include "test_support.hpp"
+
+namespace credsim {
+namespace {
+
+using Edge = graph::Csr::Edge;
+
+// ---- the pure rules ------------------------------------------------------------------------
+
+TEST(AdaptRules, ResponseLevelIsClampedProduct) {
+  EXPECT_DOUBLE_EQ(response_level(1.0, 1.0, 0.6), 0.6);
+  EXPECT_DOUBLE_EQ(response_level(0.5, 1.2, 0.5), 0.3);
+  EXPECT_DOUBLE_EQ(response_level(2.0, 1.0, 0.75), 1.0);  // clamped at 1
+  EXPECT_DOUBLE_EQ(response_level(1.0, 0.0, 0.9), 0.0);
+  EXPECT_DOUBLE_EQ(response_level(1.0, 1.0, -0.5), 0.0);  // clamped at 0
+}
+
+TEST(AdaptRules, SmoothingIsExponential) {
+  EXPECT_DOUBLE_EQ(smooth(0.0, 1.0, 0.2), 0.2);
+  EXPECT_DOUBLE_EQ(smooth(0.2, 1.0, 0.2), 0.36);
+  EXPECT_DOUBLE_EQ(smooth(0.5, 0.0, 0.5), 0.25);
+  EXPECT_DOUBLE_EQ(smooth(0.3, 0.3, 0.9), 0.3);
+}
+
+TEST(AdaptRules, ResponsivenessIsKeyedByPersonWithTheStatedMean) {
+  AdaptSpec s;
+  s.responsiveness_mean = 1.5;
+  s.responsiveness_sigma = 0.5;
+  double sum = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) sum += draw_responsiveness(s, 7, 0, static_cast<NodeId>(i));
+  EXPECT_NEAR(sum / n, 1.5, 0.01);
+  EXPECT_EQ(draw_responsiveness(s, 7, 0, 12345), draw_responsiveness(s, 7, 0, 12345));
+  EXPECT_NE(draw_responsiveness(s, 7, 0, 12345), draw_responsiveness(s, 8, 0, 12345));
+  s.responsiveness_sigma = 0;  // no spread: everyone has the mean
+  EXPECT_FLOAT_EQ(draw_responsiveness(s, 7, 0, 99), 1.5f);
+}
+
+// ---- the dynamic graph: CSR edits vs a naive edge set ---------------------------------------
+
+std::set<Edge> edge_set(const graph::Csr& g) {
+  std::set<Edge> s;
+  for (NodeId u = 0; u < g.num_nodes(); ++u)
+    for (NodeId v : g.neighbours(u))
+      if (u < v) s.emplace(u, v);
+  return s;
+}
+
+TEST(DynamicGraph, RandomEditsMatchANaiveEdgeSet) {
+  graph::Csr g = graph::erdos_renyi(300, 6, 11, 0);
+  std::set<Edge> naive = edge_set(g);
+  const NodeId n = g.num_nodes();
+  for (int round = 0; round < 300; ++round) {
+    Rng rng(5, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
+    std::set<Edge> rm, add;
+    const std::vector<Edge> current(naive.begin(), naive.end());
+    const int removals = static_cast<int>(rng.below(12)), additions = static_cast<int>(rng.below(12));
+    for (int k = 0; k < removals && !current.empty(); ++k) rm.insert(current[rng.below(current.size())]);
+    for (int k = 0; k < additions; ++k) {
+      NodeId u = static_cast<NodeId>(rng.below(n)), v = static_cast<NodeId>(rng.below(n));
+      if (u == v) continue;
+      const Edge e{std::min(u, v), std::max(u, v)};
+      if (!naive.count(e)) add.insert(e);
+    }
+    // Occasionally empty a node entirely, and fill node 0 and the last node (boundary cases).
+    if (round % 50 == 7)
+      for (NodeId v : g.neighbours(17)) rm.insert({std::min<NodeId>(17, v), std::max<NodeId>(17, v)});
+    if (round % 60 == 3 && !naive.count({0, n - 1})) add.insert({0, n - 1});
+    for (const Edge& e : add) rm.erase(e);
+    const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+    const auto version = g.version();
+    g.apply_edits(rv, av);
+    for (const Edge& e : rv) naive.erase(e);
+    for (const Edge& e : av) naive.insert(e);
+    ASSERT_TRUE(g.valid()) << "round " << round;
+    ASSERT_EQ(g.num_nodes(), n);
+    ASSERT_EQ(g.num_edges(), naive.size());
+    ASSERT_TRUE(edge_set(g) == naive) << "round " << round;
+    if (!rv.empty() || !av.empty()) {
+      ASSERT_EQ(g.version(), version + 1);
+    }
+  }
+  // Every offset consistent with the degrees.
+  for (NodeId u = 0; u < n; ++u) EXPECT_EQ(g.offsets()[u + 1] - g.offsets()[u], g.degree(u));
+}
+
+TEST(DynamicGraph, HandComputedEdit) {
+  // Path 0-1-2-3 plus 0-2: remove 0-2 and 1-2, add 0-3 and 1-3.
+  graph::Csr g = graph::build_csr(4, {{0, 1}, {1, 2}, {2, 3}, {0, 2}});
+  const std::vector<Edge> rm{{0, 2}, {1, 2}}, add{{0, 3}, {1, 3}};
+  g.apply_edits(rm, add);
+  ASSERT_TRUE(g.valid());
+  EXPECT_EQ(g.offsets(), (std::vector<EdgeIdx>{0, 2, 4, 5, 8}));
+  EXPECT_EQ(g.neighbour_array(), (std::vector<NodeId>{1, 3, 0, 3, 3, 0, 1, 2}));
+  g.apply_edits({}, {});  // nothing: no new version
+  EXPECT_EQ(g.version(), 1u);
+}
+
+// ---- a small world for the mechanisms -------------------------------------------------------
+
+// A composite scoring posts, with friends' scores counted and public; a court list; rewarded
+// reporting; responsiveness 1 for everyone (sigma 0) so levels are hand-computable.
+std::string world(const std::string& model, const std::string& extra = "") {
+  return "[run]\nseed = 3\nticks = 12\n[society]\npersons = 2000\nregions = 2\n[graph]\nmean_degree = 8\n"
+         "[data]\nregion_detection = [1.0, 2.0]\n"
+         "[data.reporting]\nrate = 0.02\nreward = 50\n"
+         "[systems.sesame]\ntype = \"composite\"\nvisibility = \"public\"\ndata_exchange = true\n"
+         "[systems.sesame.detection]\nposts = 0.6\n"
+         "[systems.sesame.relationships]\nfriends_mean = 1.0\nfriends_posts = 1.0\n"
+         "[systems.court]\ntype = \"court_list\"\n"
+         "[adapt]\nmodel = \"" + model + "\"\nresponsiveness_sigma = 0\n" + extra;
+}
+
+struct World {
+  Scenario sc;
+  std::unique_ptr<Simulation> sim;
+  explicit World(const std::string& text, const std::vector<std::string>& overrides = {})
+      : sc(load_scenario_string(text, "w.toml", overrides)) {
+    const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+    sim = std::make_unique<Simulation>(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+    sim->initialise(nullptr);
+  }
+  const AdaptState& st() const { return sim->adaptation().state(); }
+  const Composite& sesame() const { return dynamic_cast<const Composite&>(*sim->systems().at(0)); }
+};
+
+TEST(AdaptMyopic, HandComputedResponsesAfterTickZero) {
+  World w(world("myopic"));
+  const AdaptState& s = w.st();
+  const std::size_t n = w.sim->society().persons.size();
+  ASSERT_EQ(s.post_mult.size(), n);
+  // Chilling: detect_posts 0.6, social domain open (data exchange), r = 1: 1 − 0.9 · 0.6.
+  for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(s.post_mult[i], static_cast<float>(1.0 - 0.9 * 0.6));
+  // Leaving lists: pressure 1 → pay × (1 + 2 · 1), appeal hazard 0.1 · 1.
+  for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(s.pay_mult[i], 3.0f);
+  for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(s.appeal_hazard[i], 0.1f);
+  // Reporting: min(1, 50 / 100) = 0.5 → 1 + 2 · 0.5.
+  for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(s.report_mult[i], 2.0f);
+  // Deterrence: the rate-weighted detection of misconduct in the person's region, recomputed
+  // naively from the catalog; mult = 1 − 0.5 · min(1, 0.5 · x).
+  const Persons& p = w.sim->society().persons;
+  for (int region = 0; region < 2; ++region) {
+    double num = 0, den = 0;
+    for (const EventTypeSpec& t : w.sc.events.types())
+      if (t.kind == EventKind::kMisconduct) num += t.rate * std::min(1.0, t.detection * (region ? 2.0 : 1.0)), den += t.rate;
+    const float expect = static_cast<float>(1.0 - 0.5 * std::min(1.0, 0.5 * num / den));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p.region[i] == region) {
+        ASSERT_FLOAT_EQ(s.misconduct_mult[i], expect);
+      }
+    }
+  }
+  // Gaming: near (within 30 points below 600/650/700/750) → 1 + 1 · 1 approved, + 0.3 platform.
+  const auto& score = w.sesame().scores();
+  std::size_t near_count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool near = false;
+    for (double t : {600.0, 650.0, 700.0, 750.0}) near |= score[i] < t && score[i] >= t - 30;
+    near_count += near;
+    ASSERT_FLOAT_EQ(s.approved_mult[i], near ? 2.0f : 1.0f) << i;
+    ASSERT_FLOAT_EQ(s.platform_add[i], near ? 0.3f : 0.0f) << i;
+  }
+  EXPECT_GT(near_count, 0u);
+  EXPECT_LT(near_count, n);
+}
+
+TEST(AdaptMyopic, ChillingNeedsScoringAndDetection) {
+  World consent_only(world("myopic"), {"systems.sesame.data_exchange=false"});
+  const Persons& p = consent_only.sim->society().persons;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    ASSERT_FLOAT_EQ(consent_only.st().post_mult[i], (p.consent[i] & kConsentSocial) ? 0.46f : 1.0f);
+  for (const char* off : {"systems.sesame.behaviour.use_posts=false", "systems.sesame.detection.posts=0",
+                          "systems.sesame.weights.behaviour=0", "systems.sesame.behaviour.beta_unapproved=0"}) {
+    World w(world("myopic"), {off});
+    for (float m : w.st().post_mult) ASSERT_EQ(m, 1.0f) << off;
+  }
+}
+
+TEST(AdaptLearning, ChillingLearnsFromOwnDetectedPosts) {
+  World w(world("learning"));
+  // Before any experience: no response.
+  for (float m : w.st().post_mult) ASSERT_EQ(m, 1.0f);
+  w.sim->step(nullptr);
+  const AdaptState& s = w.st();
+  const auto& seen = w.sesame().posts_seen();
+  // The tick's posts are not kept by the simulation; recompute them: with multiplier 1 they are
+  // the unadapted draws of behave().
+  TickEvents ev;
+  behave(w.sc.behaviour, w.sim->society().persons, w.sc.run.seed, w.sc.run.replicate, 1, ev);
+  std::size_t posted = 0;
+  for (std::size_t i = 0; i < ev.unapproved.size(); ++i) {
+    const double e = ev.unapproved[i] ? 0.2 * std::min(1.0, double(seen[i]) / ev.unapproved[i]) : 0.0;
+    posted += ev.unapproved[i] > 0;
+    ASSERT_FLOAT_EQ(s.learn_chill[i], static_cast<float>(e)) << i;
+    ASSERT_FLOAT_EQ(s.post_mult[i], static_cast<float>(1.0 - 0.9 * std::min(1.0, e))) << i;
+  }
+  EXPECT_GT(posted, 10u);
+}
+
+// ---- unfriending: decisions vs a naive rule ----------------------------------------------------
+
+TEST(AdaptUnfriending, MyopicCertainDropRemovesExactlyTheDraggingTies) {
+  World w(world("myopic", "[adapt.unfriending]\ndrop_prob = 1.0\n"));
+  const graph::Csr& g = w.sim->graph();
+  Exchange ex(g);
+  TickEvents ev;
+  ev.resize(g.num_nodes());
+  SimContext ctx{w.sc, w.sim->society(), g, ex, w.sc.events, ev, {}, w.sim->ledger(), w.sc.run.seed, w.sc.run.replicate,
+                 1, &w.sim->systems()};
+  ctx.adapt = &w.st();
+  const Adaptation::Edits e = w.sim->adaptation().decide_edits(ctx);
+  // Naive: friend j drags if score < 600 (friends_mean) or recorded posts ≥ 0.5 · 0.2 per week.
+  const Composite& c = w.sesame();
+  auto drag = [&](NodeId j) {
+    return c.scores()[j] < 600 || c.records().unapproved[j] * (1.0 - c.decay()) >= 0.5 * 0.2;
+  };
+  std::set<Edge> expect;
+  for (NodeId u = 0; u < g.num_nodes(); ++u)
+    for (NodeId v : g.neighbours(u))
+      if (drag(u) || drag(v)) expect.emplace(std::min(u, v), std::max(u, v));
+  EXPECT_FALSE(expect.empty());
+  EXPECT_LT(expect.size(), g.num_edges());
+  EXPECT_TRUE(std::set<Edge>(e.removed.begin(), e.removed.end()) == expect);
+  EXPECT_TRUE(std::is_sorted(e.removed.begin(), e.removed.end()));
+  EXPECT_TRUE(e.added.empty());
+}
+
+TEST(AdaptUnfriending, NeedsVisibleCountedScores) {
+  for (const char* off : {"systems.sesame.visibility=private", "systems.sesame.weights.relationships=0",
+                          "adapt.unfriending.enabled=false"}) {
+    World w(world("myopic", "[adapt.unfriending]\ndrop_prob = 1.0\nnew_tie_prob = 0.5\n"), {off});
+    const auto before = w.sim->graph().neighbour_array();
+    for (int t = 0; t < 3; ++t) w.sim->step(nullptr);
+    EXPECT_TRUE(w.sim->graph().neighbour_array() == before) << off;
+    EXPECT_EQ(w.st().ties_cut_total, 0u) << off;
+  }
+}
+
+TEST(AdaptUnfriending, TiesCutEqualsANaiveCountAndNewTiesAreHomophilous) {
+  World w(world("learning", "[adapt.unfriending]\ndrop_prob = 0.3\nnew_tie_prob = 0.05\nhomophily_band = 40\n"));
+  std::uint64_t cut = 0, formed = 0;
+  for (int t = 0; t < 8; ++t) {
+    const std::set<Edge> before = edge_set(w.sim->graph());
+    w.sim->step(nullptr);
+    const std::set<Edge> after = edge_set(w.sim->graph());
+    ASSERT_TRUE(w.sim->graph().valid());
+    for (const Edge& e : before) cut += !after.count(e);
+    for (const Edge& e : after) {
+      if (before.count(e)) continue;
+      ++formed;
+      // New ties are between persons with visible scores within the band (scores as of the
+      // decision: the adapt stage runs after scoring and before the next recomputation).
+      const auto& s = w.sesame().scores();
+      EXPECT_LE(std::abs(double(s[e.first]) - double(s[e.second])), 40.0);
+    }
+  }
+  EXPECT_GT(cut, 0u);
+  EXPECT_GT(formed, 0u);
+  EXPECT_EQ(w.st().ties_cut_total, cut);
+  EXPECT_EQ(w.st().ties_formed_total, formed);
+}
+
+// ---- each mechanism off → no effect ----------------------------------------------------------
+
+TEST(AdaptSwitches, EachMechanismOffLeavesItsBehaviourUnchanged) {
+  // Against model "none": with chilling off, posts are the same draws every tick (the other
+  // mechanisms do not touch the posts stream); with gaming off, purchases; with deterrence off,
+  // misconduct occurrences; with reporting off, the reporting column is absent.
+  World none(world("none"));
+  World on(world("myopic", "[adapt.chilling]\nenabled = false\n[adapt.gaming]\nenabled = false\n"
+                           "[adapt.deterrence]\nenabled = false\n[adapt.reporting]\nenabled = false\n"
+                           "[adapt.leaving_lists]\nenabled = false\n[adapt.unfriending]\nenabled = false\n"));
+  EXPECT_TRUE(on.st().post_mult.empty() && on.st().approved_mult.empty() && on.st().misconduct_mult.empty() &&
+              on.st().report_mult.empty() && on.st().pay_mult.empty());
+  for (int t = 1; t <= 6; ++t) {
+    none.sim->step(nullptr);
+    on.sim->step(nullptr);
+  }
+  // Everything equal: ledger, scores, graph.
+  EXPECT_EQ(none.sim->ledger().records().size(), on.sim->ledger().records().size());
+  EXPECT_TRUE(none.sesame().scores() == on.sesame().scores());
+  EXPECT_TRUE(none.sim->graph().neighbour_array() == on.sim->graph().neighbour_array());
+  EXPECT_TRUE(none.sim->society().persons.wealth == on.sim->society().persons.wealth);
+  // Only chilling off: the posts are still the unadapted ones (the ledger's post records equal).
+  World chill_off(world("myopic", "[adapt.chilling]\nenabled = false\n"));
+  World none2(world("none"));
+  for (int t = 1; t <= 3; ++t) chill_off.sim->step(nullptr), none2.sim->step(nullptr);
+  auto posts = [](const Ledger& l) {
+    std::uint64_t c = 0;
+    for (const Record& r : l.records()) c += r.type == ev::kUnapprovedPost ? r.count : 0;
+    return c;
+  };
+  EXPECT_EQ(posts(chill_off.sim->ledger()), posts(none2.sim->ledger()));
+  // And with chilling on, fewer.
+  World chill_on(world("myopic"));
+  for (int t = 1; t <= 3; ++t) chill_on.sim->step(nullptr);
+  EXPECT_LT(static_cast<double>(posts(chill_on.sim->ledger())), 0.7 * static_cast<double>(posts(none2.sim->ledger())));
+}
+
+// ---- whole runs: chilling metric, determinism -------------------------------------------------
+
+double last_value(const std::string& csv, const std::string& prefix_after_tick) {
+  double v = std::nan("");
+  std::size_t pos = 0;
+  while ((pos = csv.find("," + prefix_after_tick + ",", pos)) != std::string::npos) {
+    const std::size_t end = csv.find('\n', pos);
+    const std::size_t comma = csv.rfind(',', end);
+    const std::string text = csv.substr(comma + 1, end - comma - 1);
+    v = text == "NA" ? std::nan("") : std::stod(text);
+    pos = end;
+  }
+  return v;
+}
+
+TEST(AdaptRuns, ChillingFallsOnlyWhenPostsAreScoredAndDetectedAndPeopleAdapt) {
+  test::TempDir tmp("chill");
+  const std::vector<std::string> base{"society.persons=4000", "run.ticks=12", "run.measure_every=4"};
+  auto ratio = [&](std::vector<std::string> extra, const char* dir) {
+    std::vector<std::string> o = base;
+    o.insert(o.end(), extra.begin(), extra.end());
+    return last_value(test::run_preset_metrics("sesame", o, tmp.path() / dir, 2), "harm,chilling_ratio,");
+  };
+  const double none = ratio({"adapt.model=none"}, "none");
+  const double myopic = ratio({"adapt.model=myopic"}, "myopic");
+  const double unscored = ratio({"adapt.model=myopic", "systems.sesame.behaviour.use_posts=false"}, "unscored");
+  const double undetected = ratio({"adapt.model=myopic", "systems.sesame.detection.posts=0"}, "undetected");
+  EXPECT_NEAR(none, 1.0, 0.1);
+  EXPECT_LT(myopic, 0.8);
+  EXPECT_NEAR(unscored, 1.0, 0.1);
+  EXPECT_NEAR(undetected, 1.0, 0.1);
+}
+
+TEST(AdaptRuns, IntegratedWithAdaptationIsDeterministicAcrossThreadCounts) {
+  test::TempDir tmp("adapt-threads");
+  const std::vector<std::string> o{"society.persons=3000", "run.ticks=10", "run.measure_every=2",
+                                   "adapt.model=learning", "adapt.unfriending.drop_prob=0.2",
+                                   "adapt.unfriending.new_tie_prob=0.05", "systems.sesame.visibility=public"};
+  const int before = omp_get_max_threads();
+  const std::string one = test::run_preset_metrics("integrated_2020", o, tmp.path() / "1", 1);
+  const std::string two = test::run_preset_metrics("integrated_2020", o, tmp.path() / "2", 2);
+  omp_set_num_threads(before);
+  EXPECT_TRUE(one == two) << "metrics.csv differs between 1 and 2 threads";
+  EXPECT_GT(last_value(one, "adapt,ties_cut_total,"), 0.0);
+  EXPECT_GT(last_value(one, "adapt,ties_formed_total,"), 0.0);
+  EXPECT_EQ(last_value(one, "harm,ties_cut,"), last_value(one, "adapt,ties_cut_total,"));
+}
+
+TEST(AdaptRuns, RelationshipsDimensionDrivesIsolationOfDissenters) {
+  // The later experiment's contrast: relationships dimension on vs off, public visibility.
+  test::TempDir tmp("isolation");
+  const std::vector<std::string> base{"society.persons=2000", "society.businesses=200", "run.ticks=12", "run.measure_every=6",
+                                      "adapt.model=myopic", "systems.sesame.visibility=public"};
+  auto run = [&](const char* w, const char* dir) {
+    std::vector<std::string> o = base;
+    o.push_back(std::string("systems.sesame.weights.relationships=") + w);
+    return test::run_preset_metrics("integrated_2020", o, tmp.path() / dir, 2);
+  };
+  const std::string on = run("5", "on"), off = run("0", "off");
+  EXPECT_GT(last_value(on, "harm,ties_cut,"), 0.0);
+  EXPECT_EQ(last_value(off, "harm,ties_cut,"), 0.0);
+  EXPECT_LT(last_value(on, "harm,dissent_decile_degree_ratio,"), last_value(off, "harm,dissent_decile_degree_ratio,"));
+}
+
+// ---- the [adapt] section is checked --------------------------------------------------------------
+
+TEST(AdaptScenario, BadInputIsAnInputError) {
+  const std::string sys = "[systems.s]\ntype = \"composite\"\n";
+  auto err = [&](const std::string& text) -> std::string {
+    try {
+      load_scenario_string(sys + text, "t.toml", {});
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_CONTAINS(err("[adapt]\nmodel = \"myopc\"\n"), "adapt.model");
+  EXPECT_CONTAINS(err("[adapt]\nmodel = \"myopc\"\n"), "myopic");
+  EXPECT_CONTAINS(err("[adapt.chilling]\nstrenght = 1\n"), "did you mean 'strength'");
+  EXPECT_CONTAINS(err("[adapt.unfriending]\ndrop_prob = 1.5\n"), "adapt.unfriending.drop_prob");
+  EXPECT_CONTAINS(err("[adapt]\nmodel = \"learning\"\nlearning_rate = 0\n"), "never learns");
+  EXPECT_CONTAINS(err("[adapt.gaming]\nenabled = 3\n"), "adapt.gaming.enabled");
+  EXPECT_CONTAINS(err("[adapt.deterence]\nstrength = 1\n"), "deterrence");
+  const Scenario ok = load_scenario_string(sys, "t.toml", {});
+  EXPECT_EQ(ok.adapt.model, AdaptModel::kNone);
+}
+
+}  // namespace
+}  // namespace credsim
