@@ -74,7 +74,8 @@ std::string cause_text(const Json& c) {
                        c["until"].is_string() ? "the debt is paid" : "tick " + num(c["until"]));
   if (k == "exit") return fmt::format("left the list: judgment #{} ({})", num(c["judgment"]), num(c["reason"]));
   if (k == "record_seen") return fmt::format("record {} ({}, ledger #{})", num(c["type"]), num(c["origin"]), num(c["ledger"]));
-  if (k == "system_rule" || k == "representative_of_listed_business" || k == "deactivated") return num(c["note"]);
+  if (k == "system_rule" || k == "representative_of_listed_business" || k == "deactivated" ||
+      k == "representative_exit") return num(c["note"]);
   if (k == "ratings")
     return fmt::format("ratings: mean {} of the last {} (window {}; {} received in all; defect rate {:.3f})", num(c["mean"]),
                        num(c["in_window"]), num(c["window"]), num(c["received_total"]), c["defect_rate"].get<double>());

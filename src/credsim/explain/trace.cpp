@@ -508,8 +508,10 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
           c["until"] = jd.until == 0 ? Json("performed") : Json(jd.until);
           causes.push_back(c);
         }
+        bool own_exit = false;
         for (std::uint32_t g : known) {
           if (std::find(listed_now.begin(), listed_now.end(), g) != listed_now.end()) continue;
+          own_exit = true;
           Json c;
           c["cause"] = "exit";
           c["judgment"] = g;
@@ -522,6 +524,13 @@ void Tracer::outputs_changed(const SimContext& ctx, bool initial) {
           Json c;
           c["cause"] = "representative_of_listed_business";
           c["note"] = "restricted as the legal representative of a listed business (joint punishment)";
+          causes.push_back(c);
+        }
+        if (now.listed == 0 && before.listed == 1 && !own_exit) {
+          // Restricted only as a legal representative: the listed business left the list.
+          Json c;
+          c["cause"] = "representative_exit";
+          c["note"] = "the listed business this person represents left the list (joint punishment ended)";
           causes.push_back(c);
         }
       }

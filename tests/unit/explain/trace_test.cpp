@@ -194,7 +194,8 @@ TEST(Trace, CausesSumExactlyToScoreChanges) {
         const bool in = l["after"]["listed"].get<bool>();
         bool named = false;
         for (const auto& c : l["causes"])
-          named |= c["cause"] == (in ? "listed" : "exit") || (in && c["cause"] == "representative_of_listed_business");
+          named |= c["cause"] == (in ? "listed" : "exit") || (in && c["cause"] == "representative_of_listed_business") ||
+                   (!in && c["cause"] == "representative_exit");
         EXPECT_TRUE(named) << l.dump();
         (in ? listings : exits)++;
       }
