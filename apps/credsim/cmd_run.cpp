@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "credsim/run/interrupt.hpp"
 #include "credsim/run/runner.hpp"
 #include "credsim/scenario/scenario.hpp"
 
@@ -33,6 +34,26 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_;
 };
 
+}  // namespace
+
+ProgressFn terminal_progress() {
+  if (!::isatty(STDERR_FILENO)) return {};
+  auto bar = std::make_shared<ProgressBar>();
+  return [bar](Tick t, Tick total, double rate) { (*bar)(t, total, rate); };
+}
+
+void print_summary(const RunResult& r);  // below
+
+int finish_run(const RunResult& r) {
+  if (r.stopped) {
+    std::fprintf(stderr, "\ncredsim: interrupted after tick %u of %u; checkpoint written; resume with: credsim resume %s\n",
+                 r.tick, r.ticks, r.out_dir.c_str());
+    return r.interrupted_by > 0 ? 128 + r.interrupted_by : 0;
+  }
+  print_summary(r);
+  return 0;
+}
+
 void print_summary(const RunResult& r) {
   std::printf("results: %s\n", r.out_dir.c_str());
   std::printf("  %-14s %-24s %14s\n", "system", "metric (final tick)", "value");
@@ -45,12 +66,14 @@ void print_summary(const RunResult& r) {
               r.peak_rss_bytes / 1048576.0);
 }
 
+namespace {
+
 struct RunArgs {
   std::string scenario_path, out_dir;
   std::vector<std::string> overrides;
   std::int64_t seed = -1, ticks = -1;
   int threads = 0;
-  Tick snapshot_every = 0;
+  Tick snapshot_every = 0, checkpoint_every = 0;
   double memory_limit_gib = 0;
   std::uint32_t trace = 0;
   std::vector<std::uint64_t> trace_ids;
@@ -98,6 +121,10 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   run->add_option("--trace-ids", a->trace_ids, "Trace these persons (ids 0 … persons−1, comma-separated)")
       ->delimiter(',');
+  run->add_option("--checkpoint-every", a->checkpoint_every,
+                  "Write the whole state to OUT/checkpoint/state after every K-th tick, so that a run that "
+                  "is killed can go on with `credsim resume OUT` (SIGINT/SIGTERM always write one)")
+      ->check(CLI::Range(1, 10000000));
   run->footer(
       "Examples:\n"
       "  credsim run scenarios/default.toml\n"
@@ -109,6 +136,10 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
       "  credsim run scenarios/default.toml --ticks 52 --snapshot-every 13   (per-person .npy snapshots)\n"
       "  credsim run scenarios/rongcheng.toml --out runs/r --trace 5 --trace-ids 12,40\n"
       "                                       (then: credsim explain runs/r --person 12)\n"
+      "  credsim run scenarios/default.toml --out runs/long --checkpoint-every 10\n"
+      "      then, after a crash, kill or Ctrl-C:  credsim resume runs/long\n"
+      "Ctrl-C (SIGINT) or SIGTERM: the run finishes its tick, writes a checkpoint and exits with 128 + the\n"
+      "signal's number (130, 143); `credsim resume OUT` continues it to the same results.\n"
       "On a terminal a progress bar shows on stderr; otherwise only the final summary is printed.");
   out.push_back({run, [a] {
                    const std::vector<std::string> all = a->all_overrides();
@@ -122,11 +153,9 @@ void register_run(CLI::App& app, Commands& out, int argc, char** argv) {
                    opt.snapshot_every = a->snapshot_every;
                    opt.trace_count = a->trace;
                    opt.trace_ids = a->trace_ids;
-                   ProgressBar bar;
-                   const bool tty = ::isatty(STDERR_FILENO);
-                   const RunResult r = run_scenario(sc, opt, tty ? ProgressFn(std::ref(bar)) : ProgressFn{});
-                   print_summary(r);
-                   return 0;
+                   opt.checkpoint_every = a->checkpoint_every;
+                   install_interrupt_handlers();
+                   return finish_run(run_scenario(sc, opt, terminal_progress()));
                  }});
 
   auto v = std::make_shared<RunArgs>();

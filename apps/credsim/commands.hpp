@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "credsim/run/runner.hpp"
+
 namespace credsim::cli {
 
 struct Command {
@@ -16,6 +18,12 @@ struct Command {
   std::function<int()> run;  // returns the exit code; may throw InputError / ResourceError
 };
 using Commands = std::vector<Command>;
+
+// The progress bar on stderr when it is a terminal (else none).
+ProgressFn terminal_progress();
+// Prints the summary of a finished run (exit 0), or the "interrupted ... resume with" line of a
+// stopped one (exit 128 + the signal's number).
+int finish_run(const RunResult& r);
 
 // The command line as typed, for manifests.
 std::string join_args(int argc, char** argv);
@@ -26,5 +34,6 @@ void register_explain(CLI::App& app, Commands& out);                    // expla
 void register_report(CLI::App& app, Commands& out);                     // report
 void register_compare(CLI::App& app, Commands& out);                    // compare
 void register_sweep(CLI::App& app, Commands& out);                      // sweep
+void register_resume(CLI::App& app, Commands& out, int argc, char** argv);  // resume
 
 }  // namespace credsim::cli

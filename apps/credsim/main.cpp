@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       "  credsim report runs/default-20261122-100412\n"
       "  credsim compare scenarios/integrated_2020.toml --toggle systems.court.notify_prob=0 --replicates 10\n"
       "  credsim sweep scenarios/default.toml --grid data.notify_prob=0,0.5,1 --replicates 3 --jobs 2\n"
+      "  credsim run scenarios/default.toml --out runs/long --checkpoint-every 10;  credsim resume runs/long\n"
       "Each subcommand has --help with more examples.");
 
   cli::Commands commands;
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   cli::register_report(app, commands);
   cli::register_compare(app, commands);
   cli::register_sweep(app, commands);
+  cli::register_resume(app, commands, argc, argv);
 
   try {
     app.parse(argc, argv);

@@ -40,6 +40,11 @@ class Consequences {
   std::size_t rule_count() const { return rules_.size(); }
   bool rule_holds(std::size_t r, std::size_t i) const { return holds(rules_[r], i); }
   std::uint64_t rule_effects(std::size_t r) const { return rules_[r].effects; }
+  // The rules and library come from the scenario; only the active effects evolve.
+  template <class A>
+  void fields(A& a) {
+    a(active_);
+  }
 
  private:
   struct Compiled {

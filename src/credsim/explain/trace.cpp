@@ -96,7 +96,17 @@ std::vector<NodeId> choose_traced(std::uint64_t seed, std::uint64_t replicate, s
 }
 
 Tracer::Tracer(std::vector<NodeId> persons, const std::filesystem::path& path)
-    : persons_(std::move(persons)), out_(path) {}
+    : persons_(std::move(persons)), out_(std::make_unique<io::OutputFile>(path)) {}
+
+Tracer::Tracer(std::vector<NodeId> persons, std::uint64_t bytes_written)
+    : persons_(std::move(persons)), bytes_(bytes_written) {}
+
+void Tracer::reopen(const std::filesystem::path& path) { out_ = std::make_unique<io::OutputFile>(path, bytes_); }
+
+void Tracer::checkpoint(ckpt::Archive& a) {
+  CREDSIM_ASSERT(causes_.empty());  // written out at the end of every tick
+  a(state_);
+}
 
 bool Tracer::traced(NodeId i) const { return std::binary_search(persons_.begin(), persons_.end(), i); }
 
@@ -113,12 +123,12 @@ std::size_t Tracer::system_index(const System& s) const {
 void Tracer::line(const Json& j) {
   std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   s += '\n';
-  out_.write(s);
+  out_->write(s);
   bytes_ += s.size();
 }
 
-void Tracer::flush() { out_.flush(); }
-void Tracer::commit() { out_.commit(); }
+void Tracer::flush() { out_->flush(); }
+void Tracer::commit() { out_->commit(); }
 
 Tracer::SystemState Tracer::read(const System& s, NodeId i) const {
   const SystemOutputs o = s.outputs();

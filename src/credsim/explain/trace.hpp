@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "credsim/core/types.hpp"
+#include "credsim/io/checkpoint.hpp"
 #include "credsim/io/output_file.hpp"
 
 namespace credsim {
@@ -54,6 +55,12 @@ class Tracer {
   using Json = nlohmann::ordered_json;
   // persons: sorted, distinct. Writes path.partial as the run goes; commit() renames it.
   Tracer(std::vector<NodeId> persons, const std::filesystem::path& path);
+  // Resuming from a checkpoint: no file until reopen() (after the checkpoint is verified);
+  // checkpoint() then loads the state and bind() the run's systems and catalog.
+  Tracer(std::vector<NodeId> persons, std::uint64_t bytes_written);
+  void reopen(const std::filesystem::path& path);  // path.partial cut back to bytes_written
+  // Saves or loads the per-person state (io/checkpoint.hpp); between ticks, after flush().
+  void checkpoint(ckpt::Archive& a);
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
@@ -93,17 +100,29 @@ class Tracer {
   struct SystemState {  // last published outputs of one system for one traced person
     double score = 0;
     int grade = -1, listed = -1, red = -1;
+    template <class A>
+    void fields(A& a) {
+      a(score, grade, listed, red);
+    }
   };
   struct CompositeState {
     double sub[5] = {0, 0, 0, 0, 0};
     double cf_no_network = 0, cf_no_political = 0;
     bool scored = false;
+    template <class A>
+    void fields(A& a) {
+      a(sub, cf_no_network, cf_no_political, scored);
+    }
   };
   struct PointsShadow {
     double balance = 0;
     std::uint64_t warned = 0;
     std::unordered_map<std::uint64_t, double> applied;  // ledger index → delta counted
     bool init = false;
+    template <class A>
+    void fields(A& a) {
+      a(balance, warned, applied, init);
+    }
   };
   struct PersonState {
     std::vector<SystemState> sys;
@@ -115,6 +134,10 @@ class Tracer {
     std::vector<std::pair<std::uint64_t, Tick>> pending_appeals;  // ledger index, decided
     std::vector<std::vector<std::uint32_t>> court_listed;  // per system: listed judgments last seen
     std::vector<std::uint8_t> rules_held;                  // per consequence rule, as of last tick
+    template <class A>
+    void fields(A& a) {
+      a(sys, comp, shadow, political_seen, reported_seen, effects, privileges, pending_appeals, court_listed, rules_held);
+    }
   };
   std::size_t slot(NodeId i) const;  // index into persons_
   std::size_t system_index(const System& s) const;
@@ -126,7 +149,7 @@ class Tracer {
   void consequences_changed(const SimContext& ctx, const Consequences& cons, bool initial);
 
   std::vector<NodeId> persons_;
-  io::OutputFile out_;
+  std::unique_ptr<io::OutputFile> out_;  // null only between a checkpoint's load and reopen()
   std::uint64_t bytes_ = 0;
   std::vector<const System*> systems_;
   std::vector<PersonState> state_;

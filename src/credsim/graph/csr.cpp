@@ -42,4 +42,14 @@ bool Csr::valid() const {
   return true;
 }
 
+bool Csr::check_shape() const {
+  if (offsets_.empty() || offsets_.front() != 0 || offsets_.back() != neighbours_.size()) return false;
+  for (std::size_t u = 1; u < offsets_.size(); ++u)
+    if (offsets_[u] < offsets_[u - 1]) return false;
+  const NodeId n = num_nodes();
+  for (NodeId v : neighbours_)
+    if (v >= n) return false;
+  return true;
+}
+
 }  // namespace credsim::graph

@@ -31,6 +31,14 @@ class Csr {
   }
   // Full structural check (sorted, symmetric, no loops/duplicates, ids in range). O(m log d).
   bool valid() const;
+  // The arrays as they are (checkpoints; io/checkpoint.hpp). After loading, check_shape().
+  template <class A>
+  void fields(A& a) {
+    a(offsets_, neighbours_);
+  }
+  // Offsets start at 0, never decrease and end at the neighbour count; every id < num_nodes().
+  // O(n + m): cheap enough to run on every loaded graph.
+  bool check_shape() const;
 
   // The dynamic graph (adaptation): removes and adds undirected edges in place, keeping every
   // invariant above. Each list holds pairs (u, v) with u < v, sorted and without duplicates;

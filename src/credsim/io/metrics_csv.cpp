@@ -5,10 +5,20 @@
 
 #include <cmath>
 
+#include "credsim/core/error.hpp"
+
 namespace credsim::io {
 
 MetricsCsv::MetricsCsv(const std::filesystem::path& path) : file_(path) {
   file_.write("tick,system,metric,key,value\n");
+}
+
+MetricsCsv::MetricsCsv(const std::filesystem::path& path, const State& state)
+    : watched_(state.watched), file_(path, state.bytes), rows_(state.rows) {}
+
+MetricsCsv::State MetricsCsv::state() const {
+  CREDSIM_ASSERT(buffer_.empty());  // checkpoints are taken between ticks
+  return State{file_.bytes(), rows_, watched_};
 }
 
 std::size_t MetricsCsv::watch(std::string system, std::string metric, std::string key) {

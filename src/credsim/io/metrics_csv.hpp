@@ -2,6 +2,7 @@
 // with no reshaping: pd.read_csv(...).pivot_table(...). Values are printed as the shortest
 // decimal that round-trips the double, which makes the file byte-reproducible.
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -16,6 +17,28 @@ namespace credsim::io {
 class MetricsCsv {
  public:
   explicit MetricsCsv(const std::filesystem::path& path);
+  // What a checkpoint keeps of the writer, between ticks (the tick's buffer is then empty).
+  struct Watched {
+    std::string system, metric, key;
+    double value = std::numeric_limits<double>::quiet_NaN();
+    Tick tick = 0;
+    bool written = false;
+    template <class A>
+    void fields(A& a) {
+      a(system, metric, key, value, tick, written);
+    }
+  };
+  struct State {
+    std::uint64_t bytes = 0, rows = 0;
+    std::vector<Watched> watched;
+    template <class A>
+    void fields(A& a) {
+      a(bytes, rows, watched);
+    }
+  };
+  State state() const;
+  // Resuming: continues NAME.partial cut back to state.bytes (OutputFile's resuming constructor).
+  MetricsCsv(const std::filesystem::path& path, const State& state);
   // Remember the value of one (system, metric, key) row each time it is written (calibration
   // targets compare against it). Returns a handle for last_value().
   std::size_t watch(std::string system, std::string metric, std::string key);
@@ -29,12 +52,6 @@ class MetricsCsv {
   std::size_t rows() const { return rows_; }
 
  private:
-  struct Watched {
-    std::string system, metric, key;
-    double value = std::numeric_limits<double>::quiet_NaN();
-    Tick tick = 0;
-    bool written = false;
-  };
   std::vector<Watched> watched_;
   OutputFile file_;
   std::string buffer_;

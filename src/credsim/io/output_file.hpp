@@ -2,6 +2,7 @@
 // NAME.partial, is flushed as the run goes (so an interrupted run keeps what it wrote), and is
 // renamed to NAME only when complete. Write errors (disk full, permissions) throw ResourceError.
 #pragma once
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -12,6 +13,10 @@ namespace credsim::io {
 class OutputFile {
  public:
   explicit OutputFile(std::filesystem::path final_path);
+  // Resuming a checkpointed run: reopens NAME.partial (or NAME, renamed back to NAME.partial, if
+  // the run stopped between renaming it and finishing), cuts it to `length` bytes (what it held
+  // at the checkpoint) and appends from there. ResourceError if it is missing or shorter.
+  OutputFile(std::filesystem::path final_path, std::uint64_t length);
   ~OutputFile();  // without commit(): the .partial file stays, flushed, for inspection
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -21,11 +26,13 @@ class OutputFile {
   void commit();  // flush, close, rename NAME.partial → NAME
   const std::filesystem::path& final_path() const { return final_; }
   const std::filesystem::path& partial_path() const { return partial_; }
+  std::uint64_t bytes() const { return bytes_; }  // the file's length so far
 
  private:
   void fail(const char* what);
   std::filesystem::path final_, partial_;
   std::FILE* f_ = nullptr;
+  std::uint64_t bytes_ = 0;
 };
 
 // A whole small file at once (manifest, index), atomically.

@@ -30,6 +30,12 @@ class HarmMetrics {
   // society-level ones under system "harm". Must be called at every measured tick, tick 0 first.
   void measure(const SimContext& ctx, const Consequences& consequences, io::MetricsCsv& out);
   std::size_t memory_bytes() const;
+  // The graph statistics are a cache keyed by the graph's address: recomputed after a load.
+  template <class A>
+  void fields(A& a) {
+    a(started_, score_mean0_, edges0_, posts_ref_, have_posts_ref_, ring_, dissent_decile_);
+    if (a.loading()) stats_arcs_ = ~EdgeIdx{0}, stats_data_ = nullptr;
+  }
 
  private:
   struct Snapshot {
@@ -37,6 +43,10 @@ class HarmMetrics {
     std::vector<double> wealth;                     // only when some system has a score
     std::vector<std::vector<float>> score;          // per system; empty when it has none
     std::vector<std::vector<std::uint8_t>> grade;   // per system; empty when it has none
+    template <class A>
+    void fields(A& a) {
+      a(tick, wealth, score, grade);
+    }
   };
   bool started_ = false;
   std::vector<double> score_mean0_;  // per system: mean finite score at tick 0 (NaN: none)

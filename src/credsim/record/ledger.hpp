@@ -33,6 +33,10 @@ struct Record {
   Tick tick;              // when recorded
   Tick decided;           // when an appeal is (or was) decided; 0 = none
   Channel channel = Channel::kDetected;
+  template <class A>
+  void fields(A& a) {
+    a(person, actor, type, count, origin, status, notified, appealed, tick, decided, channel);
+  }
 };
 
 class Ledger {
@@ -55,8 +59,16 @@ class Ledger {
   struct ReportCounts {
     std::uint64_t true_reports = 0, false_reports = 0, empty_reports = 0;
     double rewards_paid = 0;
+    template <class A>
+    void fields(A& a) {
+      a(true_reports, false_reports, empty_reports, rewards_paid);
+    }
   };
   const ReportCounts& reports() const { return reports_; }  // cumulative
+  template <class A>
+  void fields(A& a) {
+    a(records_, added_begin_, corrected_, pending_, rewards_, reports_);
+  }
 
  private:
   void open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate, std::uint64_t index);

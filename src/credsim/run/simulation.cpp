@@ -190,4 +190,75 @@ void Simulation::measure(io::MetricsCsv& out) {
   out.end_tick();
 }
 
+void Simulation::save(ckpt::Archive& a) {
+  a.section("graph");
+  a(graph_);
+  state(a);
+}
+
+std::unique_ptr<Simulation> Simulation::load(const Scenario& scenario, ckpt::Archive& a) {
+  graph::Csr g;
+  a.section("graph");
+  a(g);
+  if (!g.check_shape()) a.corrupt("the graph's arrays are inconsistent");
+  Scenario resolved = scenario;
+  if (scenario.graph.model == GraphModel::kEdgeList)
+    resolved.society.persons = g.num_nodes();  // an edge list decides the population (as run_scenario)
+  else if (g.num_nodes() != scenario.society.persons)
+    a.corrupt("the graph has another number of persons than the scenario");
+  auto sim = std::make_unique<Simulation>(resolved, std::move(g));
+  sim->state(a);
+  return sim;
+}
+
+// Not saved: events_ and occurrences_ (this tick's behaviour: rewritten by behave before
+// anything reads them) and the sampler (derived from the persons' propensities: rebuilt).
+void Simulation::reopen_outputs(const std::filesystem::path& out_dir) {
+  if (tracer_) tracer_->reopen(out_dir / "trace.jsonl");
+}
+
+void Simulation::state(ckpt::Archive& a) {
+  const std::size_t n = graph_.num_nodes();
+  a.section("society");
+  a(society_);
+  if (a.loading() && (society_.persons.size() != n || society_.persons.wealth.size() != n))
+    a.corrupt("the persons' columns do not match the graph");
+  a.section("ledger");
+  a(ledger_);
+  for (auto& s : systems_) {
+    a.section("system." + s->name());
+    s->checkpoint(a);
+  }
+  a.section("consequences");
+  a(*consequences_);
+  a.section("harm");
+  a(harm_);
+  a.section("simulation");
+  a(wealth_delta_, income_factor_, wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
+  // Explain's tracer (--trace): the traced persons, trace.jsonl's length and their state.
+  a.section("trace");
+  bool tracing = tracer_ != nullptr;
+  std::vector<NodeId> traced;
+  std::uint64_t trace_bytes = 0;
+  if (tracing) {
+    tracer_->flush();  // the file holds exactly trace_bytes
+    traced = tracer_->persons();
+    trace_bytes = tracer_->bytes_written();
+  }
+  a(tracing, traced, trace_bytes);
+  if (a.loading() && tracing) {
+    for (NodeId i : traced)
+      if (i >= n) a.corrupt("a traced person is not in the graph");
+    tracer_ = std::make_unique<Tracer>(std::move(traced), trace_bytes);
+    for (auto& s : systems_) s->set_tracer(tracer_.get());
+    tracer_->bind(context());
+  }
+  if (tracing) tracer_->checkpoint(a);
+  if (a.loading()) {
+    if (wealth_delta_.size() != n || income_factor_.size() != n) a.corrupt("the per-person columns do not match the graph");
+    if (tick_ > scenario_.run.ticks) a.corrupt("the tick is past the run's last tick");
+    sampler_ = RareEventSampler(scenario_.events, society_.persons);
+  }
+}
+
 }  // namespace credsim

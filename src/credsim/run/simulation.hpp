@@ -15,6 +15,7 @@
 #include "credsim/consequences/rules.hpp"
 #include "credsim/explain/trace.hpp"
 #include "credsim/graph/csr.hpp"
+#include "credsim/io/checkpoint.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/measure/harm.hpp"
 #include "credsim/record/ledger.hpp"
@@ -57,6 +58,10 @@ class Simulation {
   struct Calibration {
     std::string name;
     double model, target;
+    template <class A>
+    void fields(A& a) {
+      a(name, model, target);
+    }
   };
   // Model vs target for each [targets.NAME], as of the last measured tick.
   const std::vector<Calibration>& calibration() const { return calibration_; }
@@ -67,8 +72,19 @@ class Simulation {
   void enable_trace(std::vector<NodeId> persons, const std::filesystem::path& path);
   void finish_trace();
   const Tracer* tracer() const { return tracer_.get(); }
+  // Checkpoints (io/checkpoint.hpp): save() writes the graph and then every evolving part, each
+  // in its own named section; load() reads them back in the same order into a simulation of the
+  // same scenario, so that step() continues exactly as the uninterrupted run would.
+  // Adding evolving state: list it in Simulation::state() (simulation.cpp), or in the fields()
+  // of the component that owns it; tests/unit/checkpoint runs every preset through a resume.
+  void save(ckpt::Archive& a);
+  static std::unique_ptr<Simulation> load(const Scenario& scenario, ckpt::Archive& a);
+  // After load() and the archive's finish(): continue the streaming outputs the simulation
+  // writes itself (trace.jsonl.partial in out_dir, cut back to its length at the checkpoint).
+  void reopen_outputs(const std::filesystem::path& out_dir);
 
  private:
+  void state(ckpt::Archive& a);  // every section after the graph, both directions
   SimContext context() const;
   bool is_measure_tick(Tick t) const;
   void measure(io::MetricsCsv& out);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <cmath>
@@ -349,6 +351,7 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
   const Reader root(doc);
   Scenario sc;
   sc.source = source;
+  sc.overrides = overrides;
   std::string stem = std::filesystem::path(source).stem().string();
   std::replace_if(stem.begin(), stem.end(), [](char c) { return !is_identifier(std::string(1, c)); }, '_');
   sc.run = read_run(root.section("run"), stem.empty() ? "scenario" : stem);
@@ -427,12 +430,17 @@ Scenario build(scenario::Document doc, const std::string& source, const std::vec
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  return build(scenario::Document::parse_file(path), path, overrides);
+  Scenario sc = build(scenario::Document::parse_file(path), path, overrides);
+  std::ifstream in(path, std::ios::binary);
+  sc.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return sc;
 }
 
 Scenario load_scenario_string(std::string_view text, const std::string& source_name,
                               const std::vector<std::string>& overrides) {
-  return build(scenario::Document::parse_string(text, source_name), source_name, overrides);
+  Scenario sc = build(scenario::Document::parse_string(text, source_name), source_name, overrides);
+  sc.text = std::string(text);
+  return sc;
 }
 
 }  // namespace credsim

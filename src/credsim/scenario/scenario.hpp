@@ -209,6 +209,8 @@ struct SystemDecl {
 struct Scenario {
   std::string source;        // the scenario file
   std::string resolved_json; // every key with its value after defaults and overrides
+  std::string text;          // the scenario file's text as read, and the overrides applied to
+  std::vector<std::string> overrides;  // it: a checkpoint rebuilds the scenario from these
   RunSpec run;
   SocietySpec society;
   GraphSpec graph;

@@ -42,7 +42,17 @@ struct Persons {
 
   std::size_t size() const { return region.size(); }
   std::size_t memory_bytes() const;
+  // Every column, for checkpoints (io/checkpoint.hpp). A new column goes here too: the
+  // static_assert below fails until it does.
+  template <class A>
+  void fields(A& a) {
+    a(region, education, age_band, stable_job, parent, consent, has_loan, income, initial_wealth, miss_prob, rate_baby,
+      rate_games, rate_domestic, rate_luxury, platform_share, gaming_hours, dissent, embarrassing, misconduct, civic,
+      wealth_z, scrutinised, legal_rep, wealth);
+  }
 };
+static_assert(sizeof(Persons) == 24 * sizeof(std::vector<float>),
+              "a Persons column was added or removed: list it in Persons::fields (checkpoints)");
 
 // Businesses: a table ready for corporate credit (issue: systems); only a few columns are used yet.
 struct Businesses {
@@ -51,12 +61,22 @@ struct Businesses {
   std::vector<float> size;                // employees
   std::vector<NodeId> legal_representative;
   std::size_t size_rows() const { return region.size(); }
+  template <class A>
+  void fields(A& a) {
+    a(region, sector, size, legal_representative);
+  }
 };
+static_assert(sizeof(Businesses) == 4 * sizeof(std::vector<float>),
+              "a Businesses column was added or removed: list it in Businesses::fields (checkpoints)");
 
 struct Society {
   Persons persons;
   Businesses businesses;
   std::vector<NodeId> region_start;  // persons of region r are ids [region_start[r], region_start[r+1])
+  template <class A>
+  void fields(A& a) {
+    a(persons, businesses, region_start);
+  }
 };
 
 // Region block sizes for n persons from relative weights: floor shares, remainder to the

@@ -354,4 +354,11 @@ std::size_t AgencyLists::memory_bytes() const {
   return hits + black_until_.size() * (2 * sizeof(Tick) + 1) + warn_until_.size() * sizeof(Tick) + listed_.size() * 6;
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void AgencyLists::checkpoint(ckpt::Archive& a) {
+  a(slots_, negative_agencies_, positive_agencies_, keep_negative_, keep_positive_, hits_, black_until_, black_since_,
+    wrongful_, warn_until_, listed_, red_, grade_, big_, prev_listed_, prev_red_, entries_, wrongful_entries_,
+    delisted_on_appeal_, black_entries_tick_, black_exits_tick_, red_entries_tick_, red_exits_tick_);
+}
+
 }  // namespace credsim

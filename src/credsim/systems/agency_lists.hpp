@@ -27,6 +27,7 @@ class AgencyLists final : public System {
   void score(const SimContext& ctx) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
   const AgencyListsSpec& spec() const { return spec_; }
 
@@ -50,6 +51,10 @@ class AgencyLists final : public System {
     std::uint8_t positive;  // 1: counts for the agency's red list; 0: a watched (negative) record
     Origin origin;
     std::uint64_t ledger;   // index of the record in the ledger (for corrections)
+    template <class A>
+    void fields(A& a) {
+      a(tick, count, agency, positive, origin, ledger);
+    }
   };
   // Watched records of `agency` with tick in (t − window, t]; true_only: only true records.
   std::uint32_t count_negative(NodeId i, std::size_t agency, Tick t, Tick window, bool true_only) const;

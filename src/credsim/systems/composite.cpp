@@ -269,4 +269,9 @@ void Composite::update_privileges() {
   parallel_for(score_.size(), [&](std::size_t i) { privileges_[i] = privileges_for(spec_.privileges, score_[i]); });
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void Composite::checkpoint(ckpt::Archive& a) {
+  a(decay_, rec_, score_, next_score_, privileges_, score_out_, band_out_, scored_);
+}
+
 }  // namespace credsim

@@ -31,6 +31,10 @@ struct CompositeRecords {
   std::vector<float> purchases, on_platform;            // all seen purchases; of which on platform
   std::vector<float> gaming_hours, unapproved, embarrassing;
   void resize(std::size_t n);
+  template <class A>
+  void fields(A& a) {
+    a(on_time, missed, defaults, approved, games, purchases, on_platform, gaming_hours, unapproved, embarrassing);
+  }
 };
 
 // Per-week rates recovered from decayed counts: count × (1 − λ) is the steady-state weekly rate.
@@ -72,6 +76,7 @@ class Composite final : public System {
   void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
 
   // Before tick 0: the operator's records as the expected steady state of each person's own
   // propensities (a history as long as the records' memory), so tick 0 is not an empty-file

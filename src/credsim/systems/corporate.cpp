@@ -318,4 +318,12 @@ std::size_t Corporate::memory_bytes() const {
   return b;
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void Corporate::checkpoint(ckpt::Archive& a) {
+  a(sanction_set_, code_, code_valid_, org_ok_, corrupted_flag_, propensity_, sector_, region_, rep_, records_, points_,
+    base_rating_, rating_, downgraded_, political_ever_, person_listed_, person_grade_, rep_pool_, region_start_,
+    records_total_, invalid_codes_, org_fail_, corrupted_, demands_, refusals_, replacements_, replacement_failed_,
+    downgraded_now_);
+}
+
 }  // namespace credsim

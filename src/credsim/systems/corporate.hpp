@@ -28,6 +28,7 @@ class Corporate final : public System {
   void score(const SimContext& ctx) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
 
   // Rating from points and whether a serious record lies within serious_ticks.
@@ -51,6 +52,10 @@ class Corporate final : public System {
   struct BizRecord {
     Tick tick;
     std::uint8_t type;  // violation index, or kPolitical
+    template <class A>
+    void fields(A& a) {
+      a(tick, type);
+    }
   };
   void rate_all(Tick t);
   void apply_person_list(const SimContext& ctx);

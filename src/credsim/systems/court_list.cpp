@@ -461,4 +461,14 @@ std::size_t CourtList::memory_bytes() const {
          business_rep_.capacity() * sizeof(NodeId);
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void CourtList::checkpoint(ckpt::Archive& a) {
+  a(n_, judicial_type_, listed_, restricted_, right_, wrong_, rep_, ever_listed_, judgments_, business_rep_, of_person_,
+    of_record_, payments_, committed_, listed_count_, wrongful_listed_, businesses_listed_, entries_tick_, entries_total_,
+    entries_circ_tick_, entries_circ_total_, exits_cause_tick_, exits_cause_total_, judgments_total_, judgments_wrongful_,
+    outstanding_, business_outstanding_, judgments_performed_, paid_yuan_, paid_wrongful_yuan_, duration_sum_,
+    duration_count_, flights_blocked_, trains_blocked_, restriction_breaches_, appeals_started_, appeals_won_,
+    appeals_never_notified_);
+}
+
 }  // namespace credsim

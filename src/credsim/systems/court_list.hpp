@@ -38,6 +38,11 @@ struct Judgment {
   Tick until;                 // listing ends at this tick (0: until performed)
   Tick appeal_due;
   bool wrongful() const { return origin != Origin::kTrue; }
+  template <class A>
+  void fields(A& a) {
+    a(debtor, business, origin, state, circumstance, notified, appeal_pending, closed_by, debt, created, listed_at, until,
+      appeal_due);
+  }
 };
 
 class CourtList final : public System {
@@ -51,6 +56,7 @@ class CourtList final : public System {
   void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
   const CourtListSpec& spec() const { return spec_; }
 

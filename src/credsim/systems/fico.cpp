@@ -328,4 +328,10 @@ std::size_t Fico::memory_bytes() const {
          expiries_.size() * sizeof(std::pair<Tick, std::uint64_t>);
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void Fico::checkpoint(ckpt::Archive& a) {
+  a(category_of_type_, inquiry_decay_, spend_weight_, on_time_, derog_all_, derog_true_, spending_avg_, inquiries_,
+    wrong_now_, wrong_ever_, score_, score_cf_, grade_, grade_cf_, held_, expiries_, held_total_, corrected_, expired_);
+}
+
 }  // namespace credsim

@@ -38,6 +38,7 @@ class Fico final : public System {
   void score(const SimContext& ctx) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
   const FicoSpec& spec() const { return spec_; }
 
@@ -61,6 +62,10 @@ class Fico final : public System {
     std::uint16_t count;
     Category category;
     bool wrong;
+    template <class A>
+    void fields(A& a) {
+      a(person, count, category, wrong);
+    }
   };
   void remove(std::uint64_t ledger_index);
   void recompute(const SimContext& ctx);

@@ -298,4 +298,10 @@ std::size_t PlatformRating::memory_bytes() const {
          providers_.size() * (sizeof(NodeId) + sizeof(float) + 2 + 3 * sizeof(std::uint32_t));
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void PlatformRating::checkpoint(ckpt::Archive& a) {
+  a(stream_, providers_, quality_, active_, by_noise_, bias_, rings_, p_sum_, p_sum_cf_, p_n_, score_, grade_, listed_,
+    tick_sum_, tick_sum_cf_, tick_n_, given0_, displayed0_, income_lost_);
+}
+
 }  // namespace credsim

@@ -31,6 +31,10 @@ class RatingRings {
   double defect_rate(std::size_t p) const;  // 0 when empty
   std::uint32_t window() const { return k_; }
   std::size_t memory_bytes() const { return data_.size() + count_.size() * 6 * sizeof(std::uint32_t); }
+  template <class A>
+  void fields(A& a) {
+    a(k_, defect_max_, data_, head_, filled_, count_, sum_, sum_cf_, defects_);
+  }
 
  private:
   std::uint32_t k_ = 1, defect_max_ = 2;
@@ -71,6 +75,7 @@ class PlatformRating final : public System {
   void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
 
   const std::vector<NodeId>& providers() const { return providers_; }

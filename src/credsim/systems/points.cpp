@@ -226,4 +226,10 @@ std::size_t Points::memory_bytes() const {
          applied_.size() * (sizeof(std::uint64_t) + sizeof(Applied) + 16);
 }
 
+// Everything but the name and the spec (which the scenario gives again on resume).
+void Points::checkpoint(ckpt::Archive& a) {
+  a(entry_of_type_, auto_grade_of_entry_, in_scheme_, balance_, grade_, auto_grade_, auto_until_, warned_, applied_,
+    expiries_, warnings_, counted_, reversed_, unrated_);
+}
+
 }  // namespace credsim

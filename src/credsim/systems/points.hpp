@@ -25,6 +25,7 @@ class Points final : public System {
   void score(const SimContext& ctx) override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
+  void checkpoint(ckpt::Archive& a) override;
   std::size_t memory_bytes() const override;
 
   // Grade index (into grade_names, then "unrated" for persons outside the scheme's regions)
@@ -39,6 +40,10 @@ class Points final : public System {
   struct Applied {
     NodeId person;
     float delta;
+    template <class A>
+    void fields(A& a) {
+      a(person, delta);
+    }
   };
   std::string name_;
   PointsSpec spec_;

@@ -16,6 +16,7 @@
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/consequences/effects.hpp"
+#include "credsim/io/checkpoint.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/run/exchange.hpp"
@@ -82,6 +83,10 @@ class System {
   virtual void measure(const SimContext&, io::MetricsCsv&) const {}
   virtual SystemOutputs outputs() const = 0;
   virtual std::size_t memory_bytes() const = 0;
+  // Saves or loads (a.loading()) everything the system keeps between ticks, in one list of
+  // members used for both directions (io/checkpoint.hpp): a resumed run must continue exactly
+  // as the uninterrupted one. Pure virtual: a system without it does not compile.
+  virtual void checkpoint(ckpt::Archive& a) = 0;
   // Who can see this system's outputs (SPEC §1.8); set from the scenario when built.
   Visibility visibility() const { return visibility_; }
   void set_visibility(Visibility v) { visibility_ = v; }
