@@ -191,6 +191,7 @@ RunResult drive(const Scenario& sc, Session& s, Simulation& sim, io::MetricsCsv&
     checkpoint();
     res.stopped = true;
     res.interrupted_by = pending_interrupt();
+    clear_interrupt();  // handled: a later run in this process starts afresh
     res.tick = sim.tick();
     return res;
   };

@@ -55,6 +55,7 @@ RunResult run(const Scenario& sc, const fs::path& out, int threads, Tick stop_af
   opt.stop_after = stop_after;
   opt.snapshot_every = snapshot_every;
   opt.checkpoint_every = checkpoint_every;
+  opt.trace_count = 3;  // trace.jsonl is a streaming output too: compared like metrics.csv
   return run_scenario(sc, opt);
 }
 
@@ -89,6 +90,7 @@ TEST_P(ResumePreset, StoppedAndResumedGivesTheUninterruptedBytes) {
     const auto ref = result_files(tmp.path() / "ref");
     ASSERT_TRUE(ref.count("metrics.csv"));
     ASSERT_TRUE(ref.count("snapshots/tick_000008/index.json"));
+    ASSERT_TRUE(ref.count("trace.jsonl"));
 
     const fs::path dir = tmp.path() / "stopped";
     const RunResult stopped = run(sc, dir, 1, /*stop_after=*/5);

@@ -121,7 +121,7 @@ TEST(Sigkill, AtARandomMomentBetweenCheckpointsResumesFromTheLast) {
   test::TempDir tmp("ckpt-kill");
   auto args = [&](const fs::path& out) {
     auto a = long_run(out, "integrated_2020");
-    for (const char* x : {"--checkpoint-every", "4", "--snapshot-every", "10", "--set", "run.ticks=40"}) a.push_back(x);
+    for (const char* x : {"--checkpoint-every", "4", "--snapshot-every", "10", "--set", "run.ticks=40", "--trace", "3"}) a.push_back(x);
     return a;
   };
   ASSERT_EQ(test::run_cli(tmp, kSource, args(tmp.path() / "ref")).code, 0);
