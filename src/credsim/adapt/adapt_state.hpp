@@ -25,6 +25,14 @@ struct AdaptState {
   std::uint64_t ties_cut_total = 0, ties_formed_total = 0;
   std::uint64_t ties_cut_tick = 0, ties_formed_tick = 0;
 
+  // Checkpoints (io/checkpoint.hpp): every member, in one list for save and load.
+  template <class A>
+  void fields(A& a) {
+    a(responsiveness, post_mult, approved_mult, platform_add, misconduct_mult, pay_mult, appeal_hazard, report_mult);
+    a(learn_chill, learn_unfriend, learn_gaming, learn_deter, learn_lists, learn_report);
+    a(ties_cut_total, ties_formed_total, ties_cut_tick, ties_formed_tick);
+  }
+
   std::size_t memory_bytes() const {
     std::size_t b = 0;
     for (const auto* v : {&responsiveness, &post_mult, &approved_mult, &platform_add, &misconduct_mult, &pay_mult,

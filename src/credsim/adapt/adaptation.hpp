@@ -48,6 +48,11 @@ class Adaptation {
   // Rows under system "adapt" (only when active).
   void measure(const SimContext& ctx, io::MetricsCsv& out) const;
   std::size_t memory_bytes() const { return state_.memory_bytes(); }
+  // Checkpoints: the evolving state (the spec comes from the scenario).
+  template <class A>
+  void fields(A& a) {
+    a(state_, deter_rule_);
+  }
 
   // The graph edits of one tick, before they are applied (exposed for tests): pairs (u < v),
   // sorted, unique. Removals are edges of `graph`, additions are not.

@@ -34,7 +34,7 @@ class Csr {
   // The arrays as they are (checkpoints; io/checkpoint.hpp). After loading, check_shape().
   template <class A>
   void fields(A& a) {
-    a(offsets_, neighbours_);
+    a(offsets_, neighbours_, version_);
   }
   // Offsets start at 0, never decrease and end at the neighbour count; every id < num_nodes().
   // O(n + m): cheap enough to run on every loaded graph.

@@ -231,6 +231,8 @@ void Simulation::state(ckpt::Archive& a) {
   }
   a.section("consequences");
   a(*consequences_);
+  a.section("adapt");
+  a(adapt_);
   a.section("harm");
   a(harm_);
   a.section("simulation");
