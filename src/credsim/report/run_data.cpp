@@ -38,6 +38,29 @@ std::vector<std::string> split(const std::string& line, char sep) {
   return out;
 }
 
+// The fields of one CSV line (RFC 4180): a field may be quoted ("..."), with "" for a quote
+// inside; quotes are removed. credsim quotes fields that hold commas (a swept array such as
+// "[0.8,0.8,0.8]"), so a plain split on ',' would see too many fields.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
 // Lines without their terminator ("\n" or "\r\n"); a final empty line is dropped.
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines = split(text, '\n');
@@ -87,7 +110,7 @@ MetricsTable MetricsTable::parse(const std::string& text, const std::string& fil
   std::set<std::string> seen_system;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const std::uint64_t lineno = i + 1;
-    const std::vector<std::string> f = split(lines[i], ',');
+    const std::vector<std::string> f = split_csv(lines[i]);
     if (f.size() != 5)
       throw InputError(SourcePos{file, lineno, 1}, "", "a row with " + std::to_string(f.size()) + " fields",
                        "5 fields: tick,system,metric,key,value", "the file is damaged: rerun the scenario");
@@ -205,7 +228,7 @@ CompareData load_compare(const fs::path& dir) {
   if (lines.empty())
     throw InputError(SourcePos{p.string(), 1, 1}, "", "an empty file", "a header line",
                      "give a folder written by 'credsim compare'");
-  const std::vector<std::string> head = split(lines[0], ',');
+  const std::vector<std::string> head = split_csv(lines[0]);
   auto col = [&](const std::string& name) -> std::size_t {
     for (std::size_t i = 0; i < head.size(); ++i)
       if (head[i] == name) return i;
@@ -216,7 +239,7 @@ CompareData load_compare(const fs::path& dir) {
   const std::size_t ct = col("tick"), cs = col("system"), cm = col("metric"), ck = col("key"), ca = col("mean_a"),
                     cb = col("mean_b"), cd = col("diff_mean"), cl = col("ci_low"), ch = col("ci_high"), cn = col("n");
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> f = split(lines[i], ',');
+    const std::vector<std::string> f = split_csv(lines[i]);
     auto bad = [&](const std::string& what) {
       return InputError(SourcePos{p.string(), i + 1, 1}, "", what, "a row of " + std::to_string(head.size()) +
                                                                        " fields with numbers where numbers belong",
@@ -280,7 +303,7 @@ SweepData load_sweep(const fs::path& dir) {
   sw.design = "grid";
   const fs::path p = dir / "sweep.csv";
   const std::vector<std::string> lines = lines_of(slurp_or_throw(p, "sweep.csv", "give a folder written by 'credsim sweep'"));
-  const std::vector<std::string> head = lines.empty() ? std::vector<std::string>{} : split(lines[0], ',');
+  const std::vector<std::string> head = lines.empty() ? std::vector<std::string>{} : split_csv(lines[0]);
   const std::size_t nh = head.size();
   if (nh < 7 || head[0] != "point" || head[1] != "replicate" || head[nh - 5] != "tick" || head[nh - 4] != "system" ||
       head[nh - 3] != "metric" || head[nh - 2] != "key" || head[nh - 1] != "value")
@@ -289,12 +312,11 @@ SweepData load_sweep(const fs::path& dir) {
                      "give a folder written by 'credsim sweep'");
   sw.keys.assign(head.begin() + 2, head.end() - 5);
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> f = split(lines[i], ',');
+    const std::vector<std::string> f = split_csv(lines[i]);
     auto bad = [&](const std::string& what) {
       return InputError(SourcePos{p.string(), i + 1, 1}, "", what, "a row of " + std::to_string(nh) + " fields",
                         "the file is damaged: rerun credsim sweep");
     };
-    // A swept value may itself hold commas ("[1,1,1]", quoted): such rows are left to pandas.
     if (f.size() != nh) throw bad("a row with " + std::to_string(f.size()) + " fields");
     SweepRow r;
     r.point = f[0];

@@ -348,6 +348,26 @@ TEST(ReportData, SweepFolderGivesMeansAndIntervalsOverReplicates) {
   EXPECT_NEAR(report::t975(60), 2.000, 0.002);
 }
 
+// A swept array value holds commas; credsim sweep writes it quoted (RFC 4180) and the report
+// reads it as one field.
+TEST(ReportData, SweepValuesWithCommasAreOneQuotedField) {
+  test::TempDir tmp("report-sweep-quoted");
+  const fs::path dir = tmp.path() / "sw";
+  fs::create_directories(dir);
+  std::ofstream(dir / "sweep.csv") << "point,replicate,data.region_detection,tick,system,metric,key,value\n"
+                                      "p0,0,\"[0.5,0.5]\",8,harm,chilling_ratio,,1\n"
+                                      "p1,0,\"[0.9,\"\"x\"\"]\",8,harm,chilling_ratio,,2\n";
+  std::ofstream(dir / "sweep.json") << R"({"design": "grid"})";
+  const report::SweepData sw = report::load_sweep(dir);
+  ASSERT_EQ(sw.keys, std::vector<std::string>{"data.region_detection"});
+  ASSERT_EQ(sw.rows.size(), 2u);
+  EXPECT_EQ(sw.rows[0].values, std::vector<std::string>{"[0.5,0.5]"});
+  EXPECT_EQ(sw.rows[1].values, std::vector<std::string>{"[0.9,\"x\"]"});
+  EXPECT_EQ(sw.rows[1].value, 2.0);
+  std::ofstream(dir / "sweep.csv", std::ios::app) << "p2,0,[1,1],8,harm,chilling_ratio,,3\n";  // unquoted: 9 fields
+  EXPECT_THROW(report::load_sweep(dir), InputError);
+}
+
 // The real credsim compare output (not a hand-made file): the report reads it, names the arms
 // and draws the rows of compare.csv unchanged.
 TEST(ReportData, ReadsWhatCredsimCompareWrites) {
