@@ -13,7 +13,7 @@ namespace credsim {
 namespace {
 using Json = nlohmann::ordered_json;
 
-std::string num(const Json& v) {
+std::string num(Json& v) {
   if (v.is_null()) return "none";
   if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
   if (v.is_string()) return v.get<std::string>();
@@ -27,7 +27,7 @@ std::string signed_num(double x) {
 }
 
 // "612 (good)", "listed", "995 (A), not listed"
-std::string state_text(const Json& s) {
+std::string state_text(Json& s) {
   std::string out;
   if (s.contains("score")) out += num(s["score"]);
   if (s.contains("grade")) out += out.empty() ? "grade " + num(s["grade"]) : " (" + num(s["grade"]) + ")";
@@ -36,7 +36,7 @@ std::string state_text(const Json& s) {
   return out;
 }
 
-std::string record_text(const Json& e) {
+std::string record_text(Json& e) {
   std::string origin = e["origin"].get<std::string>();
   std::string what = origin == "true"            ? "true record"
                      : origin == "false"         ? "FALSE record: nothing happened"
@@ -49,12 +49,12 @@ std::string record_text(const Json& e) {
                               e["notified"].get<bool>() ? "notified" : "NOT notified: cannot appeal");
   if (e["appeal"] == "opened") s += fmt::format("; appealed, decided at tick {}", e["appeal_decided_at"].get<long long>());
   std::string seen;
-  for (const auto& n : e["read_by"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
+  for (auto& n : e["read_by"]) seen += (seen.empty() ? "" : ", ") + n.get<std::string>();
   s += seen.empty() ? "; read by no system" : "; read by " + seen;
   return s;
 }
 
-std::string cause_text(const Json& c) {
+std::string cause_text(Json& c) {
   const std::string k = c["cause"].get<std::string>();
   if (k == "subscore")
     return fmt::format("{} {:.4f} -> {:.4f} (weight {:.0f}%): {:+.2f}", c["dimension"].get<std::string>(),
@@ -85,8 +85,8 @@ std::string cause_text(const Json& c) {
   return c.dump();
 }
 
-std::string cf_text(const Json& cf) {
-  auto st = [](const Json& v) { return v.is_null() ? std::string("not computed") : state_text(v); };
+std::string cf_text(Json& cf) {
+  auto st = [](Json& v) { return v.is_null() ? std::string("not computed") : state_text(v); };
   std::string s = "without the network: " + st(cf["no_network"]);
   if (cf.contains("no_network_note")) s += " (" + num(cf["no_network_note"]) + ")";
   s += "; without political inputs: " + st(cf["no_political"]);
@@ -147,7 +147,7 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
   if (header.is_null()) bad_trace(f, 1, "empty trace");
   bool traced = false;
   std::string list;
-  for (const auto& p : header["persons"]) {
+  for (auto& p : header["persons"]) {
     traced |= p.get<std::uint64_t>() == person;
     if (list.size() < 200) list += (list.empty() ? "" : ", ") + std::to_string(p.get<std::uint64_t>());
   }
@@ -159,10 +159,10 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
                                  person));
   Json systems = Json::array();
   bool known = system.empty();
-  for (const auto& s : header["systems"]) known |= s["name"] == system;
+  for (auto& s : header["systems"]) known |= s["name"] == system;
   if (!known) {
     std::string names;
-    for (const auto& s : header["systems"]) names += (names.empty() ? "" : ", ") + s["name"].get<std::string>();
+    for (auto& s : header["systems"]) names += (names.empty() ? "" : ", ") + s["name"].get<std::string>();
     throw InputError(SourcePos{"--system", 0, 0}, "--system", "no system named '" + system + "' in this run",
                      "one of: " + names, "correct the name");
   }
@@ -176,7 +176,7 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
     kept.push_back(e);
   }
   // Per system: the state at tick 0 and now, the counterfactuals, and why.
-  for (const auto& s : header["systems"]) {
+  for (auto& s : header["systems"]) {
     const std::string name = s["name"].get<std::string>();
     if (!system.empty() && name != system) continue;
     Json sum;
@@ -186,7 +186,7 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
     std::map<std::uint64_t, Json> counted;  // points: ledger index → {type, tick, points}
     Json listed_since = nullptr, listing_causes = Json::array();
     std::uint64_t changes = 0;
-    for (const auto& e : kept) {
+    for (auto& e : kept) {
       if (!e.contains("system") || e["system"] != name) continue;
       const std::string ev = e["event"].get<std::string>();
       if (ev == "initial") {
@@ -197,7 +197,7 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
         ++changes;
         last_state = e["after"];
         last_cf = e["counterfactual"];
-        for (const auto& c : e["causes"]) {
+        for (auto& c : e["causes"]) {
           const std::string k = c["cause"].get<std::string>();
           if (k == "record" || k == "record_corrected" || k == "record_expired") {
             Json& x = counted[c["ledger"].get<std::uint64_t>()];
@@ -242,7 +242,7 @@ Json account_of(const std::filesystem::path& run_dir, std::uint64_t person, cons
   // Consequences with their start and end.
   Json cons = Json::array();
   std::map<std::string, std::size_t> open;
-  for (const auto& e : kept) {
+  for (auto& e : kept) {
     const std::string ev = e["event"].get<std::string>();
     if (ev != "consequence_started" && ev != "consequence_ended") continue;
     const std::string key = e["effect"].get<std::string>() + "|" + e.value("system", "");
@@ -277,20 +277,30 @@ Json explain_person(const std::filesystem::path& run_dir, std::uint64_t person, 
   std::filesystem::path f;
   try {
     Json a = account_of(run_dir, person, system, f);
-    (void)explain_text(a);  // every field the text reads has the kind it needs
+    (void)explain_text(a);  // every field the text reads exists and has the kind it needs
     return a;
   } catch (const nlohmann::json::exception& e) {  // a line with fields of the wrong kind
     bad_trace(f, 0, std::string("unexpected content: ") + e.what());
   }
 }
 
-std::string explain_text(const Json& a) {
+// The text renderer works on a mutable copy: a missing field then reads as null and throws
+// json::type_error (an input error) instead of reading past the object (const operator[]).
+namespace {
+std::string render(Json& a);
+}
+std::string explain_text(const Json& account) {
+  Json a = account;
+  return render(a);
+}
+namespace {
+std::string render(Json& a) {
   std::string s;
   s += fmt::format("Person {} in {} (a synthetic person; seed {}, {} ticks{})\n", a["person"].get<std::uint64_t>(),
                    a["run"].get<std::string>(), num(a["seed"]), num(a["ticks"]),
                    a["complete"].get<bool>() ? "" : "; the run was interrupted: its trace ends early");
   long long tick = -1;
-  for (const auto& e : a["events"]) {
+  for (auto& e : a["events"]) {
     const std::string ev = e["event"].get<std::string>();
     if (ev == "final") continue;
     const long long t = e["tick"].get<long long>();
@@ -316,19 +326,19 @@ std::string explain_text(const Json& a) {
       s += fmt::format("  appeal lost: {} record (ledger #{}) stays\n", e["type"].get<std::string>(), num(e["ledger"]));
     } else if (ev == "score") {
       s += fmt::format("  -> {}: {} -> {}\n", e["system"].get<std::string>(), state_text(e["before"]), state_text(e["after"]));
-      for (const auto& c : e["causes"])  // sub-scores that did not move are left out of the text
+      for (auto& c : e["causes"])  // sub-scores that did not move are left out of the text
         if (c["cause"] != "subscore" || c["before"] != c["after"]) s += "       because " + cause_text(c) + "\n";
     } else if (ev == "consequence_started" || ev == "consequence_ended") {
       const bool st = ev == "consequence_started";
       std::string why;
       if (e.contains("rule")) why = e["rule"].get<std::string>() + " of " + e["system"].get<std::string>();
-      for (const auto& r : e.value(st ? "rules" : "rules_no_longer_met", Json::array()))
+      for (auto& r : e.value(st ? "rules" : "rules_no_longer_met", Json::array()))
         why += (why.empty() ? "" : "; ") + fmt::format("rule {} ({}: {})", num(r["rule"]), num(r["system"]), num(r["when"]));
       s += fmt::format("  {} {}: {}{}\n", e["sanction"].get<bool>() ? "sanction" : "privilege", st ? "started" : "ended",
                        e["effect"].get<std::string>(), why.empty() ? "" : (st ? " by " : ", no longer: ") + why);
     }
   }
-  for (const auto& sys : a["systems"])
+  for (auto& sys : a["systems"])
     if (sys["type"] == "composite") {
       s += fmt::format("\n(Note: {} observes purchases, gaming, posts and repayments through its own detection, not "
                        "the ledger records above; its changes are explained by its sub-scores.)\n",
@@ -336,13 +346,13 @@ std::string explain_text(const Json& a) {
       break;
     }
   s += "\nNow:\n";
-  for (const auto& sys : a["systems"]) {
+  for (auto& sys : a["systems"]) {
     s += fmt::format("  {} ({}): {} because:\n", sys["name"].get<std::string>(), sys["type"].get<std::string>(),
                      state_text(sys["now"]));
     if (sys.contains("dimensions")) {
       s += fmt::format("      {} base", num(sys["base"]));
       double total = sys["base"].get<double>();
-      for (const auto& d : sys["dimensions"]) {
+      for (auto& d : sys["dimensions"]) {
         s += fmt::format(" + {} {:.1f} ({:.3f} x {:.0f}% of 600)", d["dimension"].get<std::string>(), d["points"].get<double>(),
                          d["subscore"].get<double>(), 100 * d["weight"].get<double>());
         total += d["points"].get<double>();
@@ -351,12 +361,12 @@ std::string explain_text(const Json& a) {
     } else if (sys.contains("counted_records")) {
       s += fmt::format("      started at {}", state_text(sys["initial"]));
       if (sys["counted_records"].empty()) s += "; no record counts now";
-      for (const auto& c : sys["counted_records"])
+      for (auto& c : sys["counted_records"])
         s += fmt::format("; {} at tick {} {}", c["type"].get<std::string>(), num(c["tick"]), signed_num(c["points"].get<double>()));
       s += "\n";
     } else if (sys.contains("listed_since") && !sys["listed_since"].is_null()) {
       s += fmt::format("      listed since tick {}", num(sys["listed_since"]));
-      for (const auto& c : sys["listing_causes"]) s += "; " + cause_text(c);
+      for (auto& c : sys["listing_causes"]) s += "; " + cause_text(c);
       s += "\n";
     } else {
       s += fmt::format("      started at {}; {} change(s) since, listed above\n", state_text(sys["initial"]), num(sys["changes"]));
@@ -365,12 +375,14 @@ std::string explain_text(const Json& a) {
   }
   if (!a["consequences"].empty()) {
     s += "Consequences:\n";
-    for (const auto& c : a["consequences"])
+    for (auto& c : a["consequences"])
       s += fmt::format("  {} {}: from tick {} to {}\n", c["sanction"].get<bool>() ? "sanction" : "privilege",
                        c["effect"].get<std::string>(), num(c["started"]),
                        c["ended"].is_null() ? std::string("now") : "tick " + num(c["ended"]));
   }
   return s;
 }
+
+}  // namespace
 
 }  // namespace credsim
