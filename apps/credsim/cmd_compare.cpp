@@ -94,11 +94,7 @@ void register_compare(CLI::App& app, Commands& out) {
                    } else {
                      spec.out = a->out_dir;
                    }
-                   experiment::ExecOptions exec;
-                   exec.jobs = a->jobs;
-                   exec.threads = a->threads;
-                   exec.executable = "/proc/self/exe";
-                   exec.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+                   const experiment::ExecOptions exec = exec_options(a->jobs, a->threads);
                    const experiment::CompareResult r = experiment::run_compare(spec, exec);
                    std::printf("compare: %s  (%zu runs made, %zu reused)\n", spec.out.c_str(), r.stats.ran,
                                r.stats.reused);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "credsim/experiment/runs.hpp"
 #include "credsim/run/interrupt.hpp"
 #include "credsim/run/runner.hpp"
 #include "credsim/scenario/scenario.hpp"
@@ -94,6 +95,15 @@ std::string join_args(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
   return s;
+}
+
+experiment::ExecOptions exec_options(int jobs, int threads) {
+  experiment::ExecOptions exec;
+  exec.jobs = jobs;
+  exec.threads = threads;
+  exec.executable = "/proc/self/exe";  // child runs use this very binary
+  exec.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  return exec;
 }
 
 void register_run(CLI::App& app, Commands& out, int argc, char** argv) {

@@ -69,11 +69,7 @@ void register_sweep(CLI::App& app, Commands& out) {
                    } else {
                      spec.out = a->out_dir;
                    }
-                   experiment::ExecOptions exec;
-                   exec.jobs = a->jobs;
-                   exec.threads = a->threads;
-                   exec.executable = "/proc/self/exe";
-                   exec.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+                   const experiment::ExecOptions exec = exec_options(a->jobs, a->threads);
                    const experiment::SweepResult r = experiment::run_sweep(spec, exec);
                    std::printf("sweep: %s  (%zu points x %d replicates; %zu runs made, %zu reused; %zu rows in sweep.csv)\n",
                                spec.out.c_str(), r.design.points.size(), spec.replicates, r.stats.ran,

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "credsim/experiment/runs.hpp"
+
 #include "credsim/run/runner.hpp"
 
 namespace credsim::cli {
@@ -27,6 +29,8 @@ int finish_run(const RunResult& r);
 
 // The command line as typed, for manifests.
 std::string join_args(int argc, char** argv);
+// How compare and sweep run their runs: `jobs` child processes of this binary, progress on stderr.
+experiment::ExecOptions exec_options(int jobs, int threads);
 
 void register_run(CLI::App& app, Commands& out, int argc, char** argv);  // run, validate
 void register_graph(CLI::App& app, Commands& out);                      // graph info
