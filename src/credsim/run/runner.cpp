@@ -248,6 +248,9 @@ RunResult drive(const Scenario& sc, Session& s, Simulation& sim, io::MetricsCsv&
   m["person_ticks_per_second"] = res.person_ticks_per_second;
   m["peak_rss_bytes"] = res.peak_rss_bytes;
   m["model_bytes"] = sim.memory_bytes();
+  nlohmann::json parts;
+  for (const auto& [name, bytes] : sim.memory_parts()) parts[name] = bytes;
+  m["model_bytes_parts"] = parts;
   m["estimated_peak_bytes"] = s.estimated_peak_bytes;
   nlohmann::json outputs = nlohmann::json::array({"metrics.csv"});
   for (const auto& o : s.snapshot_outputs) outputs.push_back(o);  // each index.json lists its folder's files

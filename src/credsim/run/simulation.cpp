@@ -62,12 +62,24 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
   adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
 }
 
+std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() const {
+  std::vector<std::pair<std::string, std::size_t>> parts{
+      {"graph", graph_.memory_bytes()},
+      {"persons", society_.persons.memory_bytes()},
+      {"tick_events", events_.memory_bytes() + occurrences_.capacity() * sizeof(Occurrence)},
+      {"economy", wealth_delta_.capacity() * sizeof(double) + income_factor_.capacity() * sizeof(float) +
+                      wealth_decile_.capacity()},
+      {"ledger", ledger_.memory_bytes()},
+      {"consequences", consequences_->memory_bytes()},
+      {"harm_window", harm_.memory_bytes()},
+      {"adaptation", adapt_.memory_bytes()}};
+  for (const auto& s : systems_) parts.emplace_back("system." + s->name(), s->memory_bytes());
+  return parts;
+}
+
 std::size_t Simulation::memory_bytes() const {
-  std::size_t b = graph_.memory_bytes() + society_.persons.memory_bytes() + events_.memory_bytes() +
-                  ledger_.memory_bytes() + consequences_->memory_bytes() +
-                  wealth_delta_.size() * (sizeof(double) + sizeof(float));
-  for (const auto& s : systems_) b += s->memory_bytes();
-  b += harm_.memory_bytes() + adapt_.memory_bytes();
+  std::size_t b = 0;
+  for (const auto& [name, bytes] : memory_parts()) b += bytes;
   return b;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "credsim/adapt/adaptation.hpp"
@@ -66,6 +67,9 @@ class Simulation {
   // Model vs target for each [targets.NAME], as of the last measured tick.
   const std::vector<Calibration>& calibration() const { return calibration_; }
   std::size_t memory_bytes() const;
+  // The same, part by part (graph, persons, each system, ...), as the manifest reports it:
+  // the measured side of the memory estimate's parts (run/memory_budget.hpp).
+  std::vector<std::pair<std::string, std::size_t>> memory_parts() const;
 
   // Explain (SPEC §5): follow these persons (sorted, distinct) into `path` (written as
   // path.partial as the run goes). Call before initialise(); finish_trace() after the last tick.
