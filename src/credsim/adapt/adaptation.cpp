@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/core/parallel.hpp"
@@ -249,11 +250,13 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
   const std::size_t n = g.num_nodes();
   const bool myopic = spec_.model == AdaptModel::kMyopic;
   const Composite& home = *counted.front();  // homophily compares this composite's visible scores
-  auto drags_any = [&](NodeId j) {
-    for (const Composite* c : counted)
-      if (drags(*c, spec_, j)) return true;
-    return false;
-  };
+  // Who drags, once per tick (one byte per person): the loops below read it for every friend.
+  std::vector<std::uint8_t> dragging(n);
+  parallel_for(n, [&](std::size_t j) {
+    bool d = false;
+    for (const Composite* c : counted) d = d || drags(*c, spec_, static_cast<NodeId>(j));
+    dragging[j] = d;
+  });
   const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
   std::vector<Edits> per_block(blocks);
   parallel_for(blocks, [&](std::size_t b) {
@@ -265,9 +268,14 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       const double pd = spec_.unfriending.drop_prob * response_level(1.0, r, x);
       const auto friends = g.neighbours(i);
       if (pd > 0 && !friends.empty()) {
-        Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
-        for (NodeId j : friends)
-          if (drags_any(j) && rng.bernoulli(pd)) local.removed.emplace_back(std::min(i, j), std::max(i, j));
+        // One draw per dragging friend, in neighbour order; the stream is opened at the first
+        // (a counter-based stream: opening it later changes no draw).
+        std::optional<Rng> rng;
+        for (NodeId j : friends) {
+          if (!dragging[j]) continue;
+          if (!rng) rng.emplace(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
+          if (rng->bernoulli(pd)) local.removed.emplace_back(std::min(i, j), std::max(i, j));
+        }
       }
       const double pn = spec_.unfriending.new_tie_prob * std::min(1.0, r);
       if (pn > 0) {
@@ -284,7 +292,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
           const NodeId lo = ctx.society.region_start[reg], hi = ctx.society.region_start[reg + 1];
           if (hi > lo) cand = lo + static_cast<NodeId>(rng.below(hi - lo));
         }
-        if (cand == kNoNode || cand == i || g.has_edge(i, cand) || drags_any(cand)) continue;
+        if (cand == kNoNode || cand == i || g.has_edge(i, cand) || dragging[cand]) continue;
         const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
         if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
       }

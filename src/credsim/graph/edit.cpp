@@ -1,7 +1,11 @@
-// In-place edits of the CSR graph for the dynamic graph of adaptation (see csr.hpp). Sequential
-// and bandwidth-bound; runs only on ticks with edits. No edge list beside the CSR: the only extra
+// In-place edits of the CSR graph for the dynamic graph of adaptation (see csr.hpp): one memmove
+// per stretch between edited positions (bandwidth-bound) and a parallel offset update; runs only
+// on ticks with edits. No edge list beside the CSR: the only extra
 // memory is the two short sorted lists of this tick's arcs.
 #include <algorithm>
+#include <cstring>
+
+#include "credsim/core/parallel.hpp"
 
 #include "credsim/core/error.hpp"
 #include "credsim/graph/csr.hpp"
@@ -42,48 +46,60 @@ void Csr::apply_edits(std::span<const Edge> removed, std::span<const Edge> added
 #endif
   const NodeId n = num_nodes();
   const std::vector<Edge> rm = arcs_of(removed), add = arcs_of(added);
+  // Arcs of nodes before u, among `arcs` (sorted by from): the shift of u's offset.
+  auto before = [](const std::vector<Edge>& arcs, NodeId u) -> EdgeIdx {
+    return static_cast<EdgeIdx>(std::lower_bound(arcs.begin(), arcs.end(), u, [](const Edge& e, NodeId x) {
+                                  return e.first < x;
+                                }) - arcs.begin());
+  };
+  NodeId* nb = neighbours_.data();
 
-  // Pass 1, left to right: drop removed arcs. A node's new start never exceeds its old start,
-  // so writing never overtakes reading. offsets_[u + 1] is read before it is rewritten.
-  EdgeIdx w = 0;
-  std::size_t r = 0;
-  for (NodeId u = 0; u < n; ++u) {
-    const EdgeIdx a = offsets_[u], b = offsets_[u + 1];
-    offsets_[u] = w;
-    for (EdgeIdx k = a; k < b; ++k) {
-      const NodeId v = neighbours_[k];
-      if (r < rm.size() && rm[r].first == u && rm[r].second == v) {
-        ++r;
-        continue;
-      }
-      neighbours_[w++] = v;
+  // Pass 1: drop the removed arcs. Their positions ascend with (from, to); the stretch between
+  // two of them moves left by the number removed so far: one memmove each, left to right, so a
+  // stretch's destination never overtakes what is still to be read.
+  if (!rm.empty()) {
+    std::vector<EdgeIdx> pos(rm.size());
+    for (std::size_t k = 0; k < rm.size(); ++k) {
+      const auto [u, v] = rm[k];
+      const auto list = neighbours(u);
+      const auto it = std::lower_bound(list.begin(), list.end(), v);
+      CREDSIM_ASSERT(it != list.end() && *it == v);
+      pos[k] = offsets_[u] + static_cast<EdgeIdx>(it - list.begin());
     }
+    const EdgeIdx end = offsets_[n];
+    EdgeIdx dst = pos[0];
+    for (std::size_t k = 0; k < pos.size(); ++k) {
+      const EdgeIdx from = pos[k] + 1, to = k + 1 < pos.size() ? pos[k + 1] : end;
+      std::memmove(nb + dst, nb + from, (to - from) * sizeof(NodeId));
+      dst += to - from;
+    }
+    parallel_for(std::size_t{n} + 1, [&](std::size_t u) { offsets_[u] -= before(rm, static_cast<NodeId>(u)); });
+    CREDSIM_ASSERT(offsets_[n] == dst);
   }
-  offsets_[n] = w;
-  CREDSIM_ASSERT(r == rm.size());
 
-  // Pass 2, right to left: merge each node's added arcs into its (sorted) list. A node's new end
-  // is its old end plus the additions of it and every node before it, so writing (from the back)
-  // never overtakes reading.
-  const EdgeIdx total = w + add.size();
-  neighbours_.resize(total);
-  std::size_t q = add.size();
-  EdgeIdx out = total, old_end = w;
-  for (NodeId u = n; u-- > 0;) {
-    if (q == 0) break;  // nothing added at or below u: the rest is already in place
-    const EdgeIdx a = offsets_[u];
-    EdgeIdx rd = old_end;
-    old_end = a;
-    offsets_[u + 1] = out;
-    while (q > 0 && add[q - 1].first == u) {
-      const NodeId v = add[q - 1].second;
-      while (rd > a && neighbours_[rd - 1] > v) neighbours_[--out] = neighbours_[--rd];
-      neighbours_[--out] = v;
-      --q;
+  // Pass 2: insert the added arcs, each before the first neighbour greater than it (after the
+  // node's list when none is), so every list stays sorted. The k-th insertion (in (from, to)
+  // order, positions ascending) moves the stretch after it right by k + 1: memmoves right to
+  // left, so a stretch never overwrites one not yet moved.
+  if (!add.empty()) {
+    const EdgeIdx old_total = offsets_[n];
+    std::vector<EdgeIdx> ins(add.size());
+    for (std::size_t k = 0; k < add.size(); ++k) {
+      const auto [u, v] = add[k];
+      const auto list = neighbours(u);
+      ins[k] = offsets_[u] + static_cast<EdgeIdx>(std::upper_bound(list.begin(), list.end(), v) - list.begin());
     }
-    while (rd > a) neighbours_[--out] = neighbours_[--rd];
+    neighbours_.resize(old_total + add.size());
+    nb = neighbours_.data();
+    for (std::size_t k = add.size(); k-- > 0;) {
+      const EdgeIdx from = ins[k], to = k + 1 < add.size() ? ins[k + 1] : old_total;
+      std::memmove(nb + from + k + 1, nb + from, (to - from) * sizeof(NodeId));
+      nb[ins[k] + k] = add[k].second;
+    }
+    parallel_for(std::size_t{n} + 1, [&](std::size_t u) { offsets_[u] += before(add, static_cast<NodeId>(u)); });
+  } else {
+    neighbours_.resize(offsets_[n]);
   }
-  CREDSIM_ASSERT(q == 0 && out == old_end);
   // Give memory back when many ties were cut.
   if (neighbours_.capacity() - neighbours_.size() > neighbours_.size() / 4 + 1024) neighbours_.shrink_to_fit();
   ++version_;

@@ -108,15 +108,14 @@ AgencyListsSpec read_agency_lists_spec(const scenario::Reader& r, const EventCat
 }
 
 AgencyLists::AgencyLists(std::string name, const AgencyListsSpec& spec, std::size_t n)
-    : name_(std::move(name)), spec_(spec), slots_(spec.agencies.size() + 1), hits_(n),
-      black_until_(n * slots_, 0), black_since_(n * slots_, 0), wrongful_(n * slots_, 0),
-      warn_until_(n * spec.agencies.size(), 0), listed_(n, 0), red_(n, 0), grade_(n, kClear), big_(n, 0),
-      prev_listed_(n, 0), prev_red_(n, 0), entries_(slots_, 0) {
+    : name_(std::move(name)), spec_(spec), slots_(spec.agencies.size() + 1), party_of_(n, kNoParty), listed_(n, 0),
+      red_(n, 0), grade_(n, kClear), big_(n, 0), prev_listed_(n, 0), prev_red_(n, 0), entries_(slots_, 0) {
   Tick longest_term = spec_.big_data_ticks;
   for (const AgencySpec& a : spec_.agencies) {
     keep_negative_ = std::max({keep_negative_, a.black_window, a.red_window, spec_.warning_ticks});
     keep_positive_ = std::max(keep_positive_, a.red_window);
     longest_term = std::max(longest_term, a.black_ticks);
+    red_without_records_ |= a.red_window > 0 && a.red_min_positive == 0;
   }
   // A correction may come while a listing lasts: keep the records that carried it until then.
   keep_negative_ += longest_term;
@@ -136,9 +135,31 @@ void AgencyLists::initialise(const SimContext& ctx) {
   black_entries_tick_ = red_entries_tick_ = 0;
 }
 
+std::uint32_t AgencyLists::party(NodeId i) {
+  if (party_of_[i] != kNoParty) return party_of_[i];
+  const std::size_t na = spec_.agencies.size();
+  std::uint32_t p;
+  if (!free_.empty()) {
+    p = free_.back();
+    free_.pop_back();
+    party_person_[p] = i;
+  } else {
+    p = static_cast<std::uint32_t>(party_person_.size());
+    party_person_.push_back(i);
+    hits_.emplace_back();
+    black_until_.resize(black_until_.size() + slots_, 0);
+    black_since_.resize(black_since_.size() + slots_, 0);
+    wrongful_.resize(wrongful_.size() + slots_, 0);
+    warn_until_.resize(warn_until_.size() + na, 0);
+  }
+  party_of_[i] = p;
+  return p;
+}
+
 std::uint32_t AgencyLists::count_negative(NodeId i, std::size_t agency, Tick t, Tick window, bool true_only) const {
   std::uint32_t c = 0;
-  for (const Hit& h : hits_[i])
+  if (party_of_[i] == kNoParty) return 0;
+  for (const Hit& h : hits_[party_of_[i]])
     if (!h.positive && h.agency == agency && h.tick <= t && h.tick + window > t && (!true_only || h.origin == Origin::kTrue))
       c += h.count;
   return c;
@@ -146,7 +167,8 @@ std::uint32_t AgencyLists::count_negative(NodeId i, std::size_t agency, Tick t, 
 
 std::uint32_t AgencyLists::warned_fields(NodeId i, Tick t, bool true_only) const {
   std::uint64_t fields = 0;
-  for (const Hit& h : hits_[i])
+  if (party_of_[i] == kNoParty) return 0;
+  for (const Hit& h : hits_[party_of_[i]])
     if (!h.positive && spec_.agencies[h.agency].warnings && h.tick <= t && h.tick + spec_.warning_ticks > t &&
         (!true_only || h.origin == Origin::kTrue))
       fields |= std::uint64_t{1} << h.agency;
@@ -155,12 +177,13 @@ std::uint32_t AgencyLists::warned_fields(NodeId i, Tick t, bool true_only) const
 
 void AgencyLists::on_negative(NodeId i, std::size_t a, Tick t) {
   const AgencySpec& x = spec_.agencies[a];
+  const std::size_t p = party(i);
   if (x.warnings) {
-    Tick& w = warn_until_[i * spec_.agencies.size() + a];
+    Tick& w = warn_until_[p * spec_.agencies.size() + a];
     w = std::max(w, t + spec_.warning_ticks);
   }
   if (x.black_count == 0 || count_negative(i, a, t, x.black_window, false) < x.black_count) return;
-  const std::size_t s = i * slots_ + a;
+  const std::size_t s = p * slots_ + a;
   const bool wrong = count_negative(i, a, t, x.black_window, true) < x.black_count;
   if (black_until_[s] <= t) {  // a new entry (an extension while listed is not one)
     ++entries_[a];
@@ -173,7 +196,7 @@ void AgencyLists::on_negative(NodeId i, std::size_t a, Tick t) {
 
 void AgencyLists::check_big_data(NodeId i, Tick t) {
   if (spec_.big_data_fields == 0 || warned_fields(i, t, false) < spec_.big_data_fields) return;
-  const std::size_t s = i * slots_ + spec_.agencies.size();
+  const std::size_t s = std::size_t{party(i)} * slots_ + spec_.agencies.size();
   const bool wrong = warned_fields(i, t, true) < spec_.big_data_fields;
   if (black_until_[s] <= t) {
     ++entries_[spec_.agencies.size()];
@@ -186,7 +209,9 @@ void AgencyLists::check_big_data(NodeId i, Tick t) {
 
 void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
   const NodeId i = r.person;
-  auto& v = hits_[i];
+  if (party_of_[i] == kNoParty) return;  // no kept record of i, so none of record k
+  const std::size_t p = party_of_[i];
+  auto& v = hits_[p];
   std::uint64_t touched = 0;  // agencies whose negative records changed
   for (const Hit& h : v)
     if (h.ledger == k && !h.positive) touched |= std::uint64_t{1} << h.agency;
@@ -200,8 +225,8 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
     Tick w = 0;
     for (const Hit& h : v)
       if (!h.positive && h.agency == a) w = std::max(w, h.tick + spec_.warning_ticks);
-    if (x.warnings) warn_until_[i * na + a] = w;
-    const std::size_t s = i * slots_ + a;
+    if (x.warnings) warn_until_[p * na + a] = w;
+    const std::size_t s = p * slots_ + a;
     if (black_until_[s] > t && x.black_count > 0) {
       const Tick since = black_since_[s];
       if (spec_.corrections_delist && count_negative(i, a, since, x.black_window, false) < x.black_count) {
@@ -213,7 +238,7 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
       }
     }
   }
-  const std::size_t s = i * slots_ + na;
+  const std::size_t s = p * slots_ + na;
   if (black_until_[s] > t && spec_.big_data_fields > 0) {
     const Tick since = black_since_[s];
     if (spec_.corrections_delist && warned_fields(i, since, false) < spec_.big_data_fields) {
@@ -236,11 +261,11 @@ void AgencyLists::record(const SimContext& ctx) {
     if (!ctx.sees(*this, r)) continue;  // outside this system's row of the sharing matrix
     bool negative = false;
     for (std::uint8_t a : negative_agencies_[r.type]) {
-      hits_[r.person].push_back({t, r.count, a, 0, r.origin, k});
+      hits_[party(r.person)].push_back({t, r.count, a, 0, r.origin, k});
       on_negative(r.person, a, t);
       negative = true;
     }
-    for (std::uint8_t a : positive_agencies_[r.type]) hits_[r.person].push_back({t, r.count, a, 1, r.origin, k});
+    for (std::uint8_t a : positive_agencies_[r.type]) hits_[party(r.person)].push_back({t, r.count, a, 1, r.origin, k});
     if (negative) check_big_data(r.person, t);
   }
   for (std::uint64_t k : ctx.ledger.corrected()) on_correction(k, records[k], t);
@@ -251,15 +276,24 @@ void AgencyLists::score(const SimContext& ctx) {
   const std::size_t na = spec_.agencies.size();
   std::swap(prev_listed_, listed_);
   std::swap(prev_red_, red_);
-  parallel_for(hits_.size(), [&](std::size_t i) {
-    auto& v = hits_[i];
+  // Everyone without a party: no record, listing or warning.
+  const std::uint8_t red0 = red_without_records_;
+  const std::uint8_t grade0 = red0 ? kRed : kClear;
+  parallel_for(party_of_.size(), [&](std::size_t i) {
+    if (party_of_[i] != kNoParty) return;
+    listed_[i] = 0, red_[i] = red0, big_[i] = 0, grade_[i] = grade0;
+  });
+  parallel_for(party_person_.size(), [&](std::size_t p) {
+    const NodeId i = party_person_[p];
+    if (i == kNoNode) return;
+    auto& v = hits_[p];
     if (!v.empty())
       v.erase(std::remove_if(v.begin(), v.end(),
                              [&](const Hit& h) { return h.tick + (h.positive ? keep_positive_ : keep_negative_) <= t; }),
               v.end());
     bool black = false, warned = false, red = false;
-    for (std::size_t s = 0; s < slots_; ++s) black |= black_until_[i * slots_ + s] > t;
-    for (std::size_t a = 0; a < na; ++a) warned |= warn_until_[i * na + a] > t;
+    for (std::size_t s = 0; s < slots_; ++s) black |= black_until_[p * slots_ + s] > t;
+    for (std::size_t a = 0; a < na; ++a) warned |= warn_until_[p * na + a] > t;
     if (!black && !warned) {
       for (std::size_t a = 0; a < na && !red; ++a) {
         const AgencySpec& x = spec_.agencies[a];
@@ -272,9 +306,26 @@ void AgencyLists::score(const SimContext& ctx) {
     }
     listed_[i] = black;
     red_[i] = red;
-    big_[i] = black_until_[i * slots_ + na] > t;
+    big_[i] = black_until_[p * slots_ + na] > t;
     grade_[i] = black ? kBlack : warned ? kWarning : red ? kRed : kClear;
   });
+  // Free the parties with nothing left (serial, ascending party index: deterministic reuse).
+  for (std::size_t p = 0; p < party_person_.size(); ++p) {
+    const NodeId i = party_person_[p];
+    if (i == kNoNode || !hits_[p].empty()) continue;
+    bool lasting = false;
+    for (std::size_t s = 0; s < slots_; ++s) lasting |= black_until_[p * slots_ + s] > t;
+    for (std::size_t a = 0; a < na; ++a) lasting |= warn_until_[p * na + a] > t;
+    if (lasting) continue;
+    std::fill_n(black_until_.begin() + p * slots_, slots_, 0);
+    std::fill_n(black_since_.begin() + p * slots_, slots_, 0);
+    std::fill_n(wrongful_.begin() + p * slots_, slots_, 0);
+    std::fill_n(warn_until_.begin() + p * na, na, 0);
+    hits_[p].shrink_to_fit();
+    party_person_[p] = kNoNode;
+    party_of_[i] = kNoParty;
+    free_.push_back(static_cast<std::uint32_t>(p));
+  }
   black_entries_tick_ = black_exits_tick_ = red_entries_tick_ = red_exits_tick_ = 0;
   for (std::size_t i = 0; i < listed_.size(); ++i) {
     black_entries_tick_ += listed_[i] && !prev_listed_[i];
@@ -293,19 +344,24 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   for (std::size_t i = 0; i < n; ++i) {
     black += listed_[i];
     red += red_[i];
+    big += big_[i];
+  }
+  // Warnings and listings by slot: only parties have any (integer counts: any order).
+  for (std::size_t p = 0; p < party_person_.size(); ++p) {
+    const NodeId i = party_person_[p];
+    if (i == kNoNode) continue;
     bool any_warning = false;
     for (std::size_t a = 0; a < na; ++a) {
-      const bool w = warn_until_[i * na + a] > t;
+      const bool w = warn_until_[p * na + a] > t;
       agency_warned[a] += w;
       any_warning |= w;
     }
     warned += any_warning;
-    big += big_[i];
     bool by_agency = false, wrong = false;
     for (std::size_t s = 0; s < slots_; ++s)
-      if (black_until_[i * slots_ + s] > t) {
+      if (black_until_[p * slots_ + s] > t) {
         if (s < na) ++agency_black[s], by_agency = true;
-        wrong |= wrongful_[i * slots_ + s] != 0;
+        wrong |= wrongful_[p * slots_ + s] != 0;
       }
     big_only += big_[i] && !by_agency;
     wrongful += wrong;
@@ -351,13 +407,15 @@ SystemOutputs AgencyLists::outputs() const {
 std::size_t AgencyLists::memory_bytes() const {
   std::size_t hits = 0;
   for (const auto& v : hits_) hits += v.capacity() * sizeof(Hit) + sizeof(v);
-  return hits + black_until_.size() * (2 * sizeof(Tick) + 1) + warn_until_.size() * sizeof(Tick) + listed_.size() * 6;
+  return hits + black_until_.capacity() * 2 * sizeof(Tick) + wrongful_.capacity() + warn_until_.capacity() * sizeof(Tick) +
+         party_person_.capacity() * sizeof(NodeId) + free_.capacity() * sizeof(std::uint32_t) +
+         party_of_.capacity() * sizeof(std::uint32_t) + listed_.size() * 6;
 }
 
 // Everything but the name and the spec (which the scenario gives again on resume).
 void AgencyLists::checkpoint(ckpt::Archive& a) {
-  a(slots_, negative_agencies_, positive_agencies_, keep_negative_, keep_positive_, hits_, black_until_, black_since_,
-    wrongful_, warn_until_, listed_, red_, grade_, big_, prev_listed_, prev_red_, entries_, wrongful_entries_,
+  a(slots_, negative_agencies_, positive_agencies_, keep_negative_, keep_positive_, party_of_, party_person_, free_,
+    hits_, black_until_, black_since_, wrongful_, warn_until_, red_without_records_, listed_, red_, grade_, big_, prev_listed_, prev_red_, entries_, wrongful_entries_,
     delisted_on_appeal_, black_entries_tick_, black_exits_tick_, red_entries_tick_, red_exits_tick_);
 }
 

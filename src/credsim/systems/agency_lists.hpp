@@ -33,9 +33,17 @@ class AgencyLists final : public System {
 
   std::size_t agencies() const { return spec_.agencies.size(); }
   // Slot a < agencies(): agency a's black list; slot agencies(): the three-fields ("big data") list.
-  bool black_in(NodeId i, std::size_t slot, Tick t) const { return black_until_[i * slots_ + slot] > t; }
-  bool warned_in(NodeId i, std::size_t agency, Tick t) const { return warn_until_[i * spec_.agencies.size() + agency] > t; }
-  bool wrongful_in(NodeId i, std::size_t slot) const { return wrongful_[i * slots_ + slot] != 0; }
+  bool black_in(NodeId i, std::size_t slot, Tick t) const {
+    return party_of_[i] != kNoParty && black_until_[party_of_[i] * slots_ + slot] > t;
+  }
+  bool warned_in(NodeId i, std::size_t agency, Tick t) const {
+    return party_of_[i] != kNoParty && warn_until_[party_of_[i] * spec_.agencies.size() + agency] > t;
+  }
+  bool wrongful_in(NodeId i, std::size_t slot) const {
+    return party_of_[i] != kNoParty && wrongful_[party_of_[i] * slots_ + slot] != 0;
+  }
+  // Persons with a party entry now (some kept record, listing or warning): memory is per party.
+  std::size_t parties() const { return party_person_.size() - free_.size(); }
   const std::vector<std::uint8_t>& listed() const { return listed_; }
   const std::vector<std::uint8_t>& red() const { return red_; }
   const std::vector<std::uint8_t>& grade() const { return grade_; }
@@ -70,10 +78,22 @@ class AgencyLists final : public System {
   std::vector<std::vector<std::uint8_t>> negative_agencies_;  // event type → agencies watching it
   std::vector<std::vector<std::uint8_t>> positive_agencies_;  // event type → agencies whose red list counts it
   Tick keep_negative_ = 0, keep_positive_ = 0;                // how long hits are kept
-  std::vector<std::vector<Hit>> hits_;                        // per person, in ledger order
-  std::vector<Tick> black_until_, black_since_;               // n × slots: listed while tick < until
-  std::vector<std::uint8_t> wrongful_;                        // n × slots: current listing rests on wrong records
-  std::vector<Tick> warn_until_;                              // n × agencies
+  // Sparse per-person state: only a "party" — a person with a kept record, a listing or a
+  // warning — has an entry (hits, and per slot/agency the terms), found through party_of_.
+  // A party is created when the first record reaches it (record(), serial) and freed at the end
+  // of score() once it has no kept record and nothing lasts past the tick (serial, ascending
+  // person order), so indices are the same for any thread count. A freed entry reads as zeros,
+  // which every rule treats like the expired values it replaces.
+  static constexpr std::uint32_t kNoParty = 0xffffffffu;
+  std::uint32_t party(NodeId i);                              // the entry of i, created if absent
+  std::vector<std::uint32_t> party_of_;                       // person → party, or kNoParty
+  std::vector<NodeId> party_person_;                          // party → person (kNoNode: free)
+  std::vector<std::uint32_t> free_;                           // free party indices (reused last first)
+  std::vector<std::vector<Hit>> hits_;                        // per party, in ledger order
+  std::vector<Tick> black_until_, black_since_;               // parties × slots: listed while tick < until
+  std::vector<std::uint8_t> wrongful_;                        // parties × slots: current listing rests on wrong records
+  std::vector<Tick> warn_until_;                              // parties × agencies
+  bool red_without_records_ = false;                          // some red list needs no civic record
   std::vector<std::uint8_t> listed_, red_, grade_, big_;
   std::vector<std::uint8_t> prev_listed_, prev_red_;
   std::vector<std::uint64_t> entries_;                        // per slot, cumulative

@@ -78,6 +78,38 @@ TEST(AgencyLists, ListingExpiresAfterItsTerm) {
   EXPECT_FALSE(s.black_in(1, 0, 4));
 }
 
+// Per-person state is sparse (a "party" per person with a kept record, listing or warning):
+// a party exists exactly while something of the person lasts, is freed afterwards, and a party
+// created again behaves as if the person had never been listed.
+TEST(AgencyLists, PartiesLastExactlyWhileSomethingOfThePersonDoes) {
+  World w(5);
+  AgencyListsSpec sp = spec_of({agency("tax", {"tax_evasion"}, 1, 2, 3)});
+  sp.warning_ticks = 2;
+  sp.big_data_ticks = 1;  // the longest term is then the tax list's 3 ticks
+  AgencyLists s("agencies", sp, 5);
+  s.initialise(w.ctx());
+  EXPECT_EQ(s.parties(), 0u);
+  w.step(s, {{1, "tax_evasion"}, {3, "tax_evasion"}});  // tick 1: both listed for ticks 1..3
+  EXPECT_EQ(s.parties(), 2u);
+  EXPECT_TRUE(s.black_in(1, 0, 1));
+  EXPECT_FALSE(s.black_in(0, 0, 1));  // no party: nothing listed, warned or wrongful
+  EXPECT_FALSE(s.warned_in(0, 0, 1));
+  EXPECT_FALSE(s.wrongful_in(0, 0));
+  // Records are kept for black_window + the longest term = 2 + 3 ticks: (tick 1) + 5 ≤ t from tick 6.
+  for (int k = 0; k < 4; ++k) w.step(s, {});  // ticks 2..5
+  EXPECT_EQ(s.listed()[1], 0);                 // the term ended at tick 4
+  EXPECT_EQ(s.parties(), 2u);                  // the records are still kept
+  w.step(s, {});                               // tick 6: nothing of them lasts
+  EXPECT_EQ(s.parties(), 0u);
+  EXPECT_EQ(s.grade()[1], AgencyLists::kClear);
+  w.step(s, {{3, "tax_evasion"}});             // tick 7: a new party (the freed slot), a new entry
+  EXPECT_EQ(s.parties(), 1u);
+  EXPECT_EQ(s.listed()[3], 1);
+  EXPECT_TRUE(s.black_in(3, 0, 7));
+  EXPECT_FALSE(s.black_in(1, 0, 7));
+  EXPECT_EQ(s.entries(0), 3u);
+}
+
 TEST(AgencyLists, WarningsInThreeFieldsBlackList) {
   World w(6);
   AgencyListsSpec sp = spec_of({agency("tax", {"tax_evasion"}, 0, 52, 52), agency("traffic", {"traffic_ticket"}, 0, 52, 52),
