@@ -7,6 +7,8 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,11 +20,13 @@
 #include <numeric>
 #include <random>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "common.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/graph/generators.hpp"
+#include "credsim/graph/order.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/measure/stats.hpp"
 #include "credsim/record/ledger.hpp"
@@ -327,6 +331,13 @@ void BM_FloorStreamCopy(benchmark::State& st) {
   set_threads(st);
 }
 
+// The random-gather floors measured so far in this run, by (element size, array bytes): the
+// rate of every repetition, so the gather benchmarks can report their ratio to the median.
+std::map<std::pair<std::size_t, std::size_t>, std::vector<double>>& floor_rates() {
+  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> rates;
+  return rates;
+}
+
 // Reads at random indices into an array of range(0) bytes of T (bigger than any cache); the
 // indices are precomputed and streamed. items/s = random reads per second.
 template <class T>
@@ -338,15 +349,128 @@ void BM_FloorRandomGather(benchmark::State& st) {
   std::vector<std::uint32_t> idx(kReads);
   std::mt19937_64 rng(7);
   for (auto& k : idx) k = static_cast<std::uint32_t>(rng() % n);
+  const auto t0 = std::chrono::steady_clock::now();
   for (auto _ : st) {
     std::uint64_t s = 0;
 #pragma omp parallel for schedule(static) reduction(+ : s)
-    for (std::int64_t i = 0; i < static_cast<std::int64_t>(kReads); ++i) s += a[idx[i]];
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(kReads); ++i) s += static_cast<std::uint64_t>(a[idx[i]]);
     benchmark::DoNotOptimize(s);
   }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  floor_rates()[{sizeof(T), n * sizeof(T)}].push_back(static_cast<double>(st.iterations() * kReads) / secs);
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * kReads));
   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * kReads * (sizeof(T) + sizeof(std::uint32_t))));
   st.counters["array_MiB"] = static_cast<double>(n * sizeof(T)) / (1 << 20);
+  set_threads(st);
+}
+
+// ---- node orders: the gather under each order of the same SBM graph (graph/order.hpp) -----
+
+// One generated SBM graph (mean degree 20, 8 equal regions, 80 % of ties within) and one
+// relabelling of it at a time: at 10 M persons that is two 0.9 GB CSRs, never more.
+struct OrderedSbm {
+  NodeId n = 0;
+  int order = -1;
+  graph::Csr base;              // as generated: region by region
+  std::vector<NodeId> starts;   // region starts
+  graph::Permutation perm;      // new id -> old id
+  graph::Csr permuted;          // base relabelled (unused for the generated order)
+  double order_s = 0, permute_s = 0, arc_gap = 0;
+  const graph::Csr& graph() const { return order == 0 ? base : permuted; }
+};
+
+const OrderedSbm& ordered_sbm(NodeId n, graph::NodeOrder o) {
+  static OrderedSbm c;
+  using clock = std::chrono::steady_clock;
+  if (c.n != n) {
+    c = OrderedSbm{};  // free the previous size first
+    c.base = make_sbm(n, 20);
+    c.starts = graph::block_starts(region_sizes(n, std::vector<double>(8, 1.0)));
+    c.n = n;
+  }
+  if (c.order != static_cast<int>(o)) {
+    c.permuted = graph::Csr{};
+    c.perm = graph::Permutation{};
+    const auto t0 = clock::now();
+    c.perm = graph::make_order(o, c.base, c.starts, kSeed);
+    const auto t1 = clock::now();
+    if (o != graph::NodeOrder::kGenerated) c.permuted = graph::permute(c.base, c.perm);
+    const auto t2 = clock::now();
+    c.order = static_cast<int>(o);
+    c.order_s = std::chrono::duration<double>(t1 - t0).count();
+    c.permute_s = std::chrono::duration<double>(t2 - t1).count();
+    // Mean over arcs of |u - v| / n: how far, in the column, a gather reaches from the reader's
+    // own entry (1/3 for a random order; about 0.8/24 + 0.2·0.4 for the 8-region order).
+    const graph::Csr& g = c.graph();
+    double gap = 0;
+#pragma omp parallel for schedule(static) reduction(+ : gap)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+      std::uint64_t s = 0;
+      for (const NodeId v : g.neighbours(static_cast<NodeId>(i)))
+        s += v > i ? v - static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i) - v;
+      gap += static_cast<double>(s);
+    }
+    c.arc_gap = g.num_arcs() ? gap / (static_cast<double>(g.num_arcs()) * static_cast<double>(n)) : 0;
+  }
+  return c;
+}
+
+double median_floor(std::size_t elem, std::size_t bytes) {
+  auto it = floor_rates().find({elem, bytes});
+  if (it == floor_rates().end() || it->second.empty()) return 0;
+  auto v = it->second;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// The neighbour mean of BM_GatherMeanScore (uint16 scores, integer sum), or of float scores
+// summed in double as Composite::relationship_inputs_of does, on one order of the graph. The
+// scores are the same per person in every order (mapped to the new ids). Counters: arcs_per_s;
+// vs_floor_col and vs_floor_1e8, the gather rate over the median random-gather floor measured
+// earlier in the same run into an array of T the size of this column and of 10^8 persons
+// (0 when that floor was filtered out); order_s and permute_s, the cost of making the order;
+// arc_gap (see ordered_sbm).
+template <class T>
+void BM_GatherOrder(benchmark::State& st, NodeId n, graph::NodeOrder o) {
+  const OrderedSbm& c = ordered_sbm(n, o);
+  const graph::Csr& g = c.graph();
+  std::vector<T> score(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+    const std::uint64_t old = c.perm.old_of(static_cast<NodeId>(i));
+    score[i] = static_cast<T>(350 + (old * 0x9E3779B97F4A7C15ull >> 40) % 601);
+  }
+  std::vector<double> out(n);
+  const auto* off = g.offsets().data();
+  const auto* nb = g.neighbour_array().data();
+  const T* sc = score.data();
+  for (auto _ : st) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+      using Sum = std::conditional_t<std::is_integral_v<T>, std::uint64_t, double>;
+      Sum sum = 0;
+      for (auto e = off[i]; e < off[i + 1]; ++e) sum += sc[nb[e]];
+      const auto d = off[i + 1] - off[i];
+      out[i] = d ? static_cast<double>(sum) / static_cast<double>(d) : 0.0;
+    }
+    benchmark::ClobberMemory();
+  }
+  const double arcs = static_cast<double>(g.num_arcs());
+  const double done = static_cast<double>(st.iterations()) * arcs;
+  st.SetItemsProcessed(static_cast<int64_t>(done));
+  st.SetBytesProcessed(static_cast<int64_t>(static_cast<double>(st.iterations()) *
+                                            (arcs * (4 + sizeof(T)) + n * 16.0)));
+  st.counters["arcs"] = arcs;
+  st.counters["arcs_per_s"] = benchmark::Counter(done, benchmark::Counter::kIsRate);
+  const double col = median_floor(sizeof(T), std::size_t{n} * sizeof(T));
+  const double big = median_floor(sizeof(T), std::size_t{100000000} * sizeof(T));
+  st.counters["floor_col"] = col;
+  st.counters["floor_1e8"] = big;
+  st.counters["vs_floor_col"] = benchmark::Counter(col > 0 ? done / col : 0, benchmark::Counter::kIsRate);
+  st.counters["vs_floor_1e8"] = benchmark::Counter(big > 0 ? done / big : 0, benchmark::Counter::kIsRate);
+  st.counters["order_s"] = c.order_s;
+  st.counters["permute_s"] = c.permute_s;
+  st.counters["arc_gap"] = c.arc_gap;
   set_threads(st);
 }
 
@@ -369,3 +493,27 @@ BENCHMARK(BM_FloorStreamSum)->Arg(512 * kMiB)->Unit(benchmark::kMillisecond)->Us
 BENCHMARK(BM_FloorStreamCopy)->Arg(256 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_FloorRandomGather, std::uint32_t)->Arg(512 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_FloorRandomGather, std::uint16_t)->Arg(200 * kMiB)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The node-order comparison (graph/order.hpp). Floors first, so the gathers can report their ratio
+// to them: random uint16 and float reads into columns of 1 M, 10 M and 10^8 persons.
+//   build-bench/bench/credsim_bench --benchmark_repetitions=3
+//     --benchmark_filter='BM_FloorStreamSum|BM_FloorRandomGather<(std::uint16_t|float)>/[24]0+/|BM_GatherOrder'
+BENCHMARK_TEMPLATE(BM_FloorRandomGather, std::uint16_t)->Arg(2000000)->Arg(20000000)->Arg(200000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_FloorRandomGather, float)->Arg(4000000)->Arg(40000000)->Arg(400000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+namespace {
+const bool kGatherOrdersRegistered = [] {
+  using graph::NodeOrder;
+  for (const NodeId n : {NodeId{1000000}, NodeId{10000000}})
+    for (const NodeOrder o : {NodeOrder::kGenerated, NodeOrder::kRandom, NodeOrder::kBfs,
+                              NodeOrder::kBfsWithinBlocks, NodeOrder::kDegreeWithinBlocks})
+      for (const bool f32 : {false, true}) {
+        const std::string name = std::string("BM_GatherOrder/") + (f32 ? "f32" : "u16") + "/n:" +
+                                 std::to_string(n) + "/order:" + std::string(graph::order_name(o));
+        benchmark::RegisterBenchmark(name.c_str(), [n, o, f32](benchmark::State& st) {
+          if (f32) BM_GatherOrder<float>(st, n, o); else BM_GatherOrder<std::uint16_t>(st, n, o);
+        })->Unit(benchmark::kMillisecond)->UseRealTime();
+      }
+  return true;
+}();
+}  // namespace
