@@ -73,13 +73,15 @@ struct Session {
   std::vector<std::string> snapshot_outputs;  // their index.json, relative to the run folder
   double graph_seconds = 0, loop_seconds = 0, snapshot_seconds = 0, checkpoint_seconds = 0, wall_seconds = 0;
   std::uint64_t estimated_peak_bytes = 0;
+  std::vector<std::string> estimate_parts;    // the estimate's parts (run/memory_budget.hpp) ...
+  std::vector<double> estimate_part_bytes;    // ... and their bytes, for the manifest
   std::vector<Tick> resumed_from;             // the checkpoint tick of each resume
   std::vector<std::string> resume_commands;
   template <class A>
   void fields(A& a) {
     a(snapshot_every, checkpoint_every, command_line, overrides, snapshot_dirs, snapshot_outputs, graph_seconds,
-      loop_seconds, snapshot_seconds, checkpoint_seconds, wall_seconds, estimated_peak_bytes, resumed_from,
-      resume_commands);
+      loop_seconds, snapshot_seconds, checkpoint_seconds, wall_seconds, estimated_peak_bytes, estimate_parts,
+      estimate_part_bytes, resumed_from, resume_commands);
   }
 };
 
@@ -252,6 +254,10 @@ RunResult drive(const Scenario& sc, Session& s, Simulation& sim, io::MetricsCsv&
   for (const auto& [name, bytes] : sim.memory_parts()) parts[name] = bytes;
   m["model_bytes_parts"] = parts;
   m["estimated_peak_bytes"] = s.estimated_peak_bytes;
+  nlohmann::json est = nlohmann::json::object();
+  for (std::size_t k = 0; k < s.estimate_parts.size() && k < s.estimate_part_bytes.size(); ++k)
+    est[s.estimate_parts[k]] = s.estimate_part_bytes[k];
+  m["estimated_peak_parts"] = est;
   nlohmann::json outputs = nlohmann::json::array({"metrics.csv"});
   for (const auto& o : s.snapshot_outputs) outputs.push_back(o);  // each index.json lists its folder's files
   if (sim.tracer()) {
@@ -312,6 +318,7 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   const MemoryEstimate estimate = estimate_memory(resolved, g.num_nodes(), static_cast<double>(g.num_edges()));
   check_memory(estimate, opt.memory_limit_bytes);
   s.estimated_peak_bytes = estimate.bytes;
+  for (const auto& [what, bytes] : estimate.parts) s.estimate_parts.push_back(what), s.estimate_part_bytes.push_back(bytes);
   Simulation sim(resolved, std::move(g));
   if (tracing)
     sim.enable_trace(choose_traced(sc.run.seed, sc.run.replicate, sim.graph().num_nodes(), opt.trace_count, opt.trace_ids),
