@@ -1,54 +1,61 @@
 #!/usr/bin/env bash
-# The end-to-end series of the issue "Country scale on one machine": the default scenario at
-# each population N (graph mean degree 20, TICKS ticks, measured only at tick 0 and the last tick),
-# one run each, and a CSV of what each run's manifest.json records.
+# The end-to-end series of the issue "Country scale on one machine": a preset (default: the
+# integrated one, every system) at each population N with graph mean degree 20 for TICKS ticks
+# (the preset's own measurement cadence: integrated_2020 measures every 4 ticks), one run each,
+# and a CSV of what each run's manifest.json records: timings per stage, peak memory, the
+# estimate, and the model memory per person part by part.
 #
 # Usage: bench/series.sh [N ...]            default: 1000000 3000000
 #        bench/series.sh 1e6 1e7 3e7 1e8    (country scale; runs that do not fit are skipped)
-# Env:   TICKS (default 4), THREADS (default: OpenMP's), BIN (default build/credsim),
+# Env:   PRESET (default integrated_2020; "default" for scenarios/default.toml), TICKS (default 4),
+#        THREADS (default: OpenMP's), BIN (default build/credsim),
 #        EXTRA (more credsim options, e.g. "--memory-limit 20").
-# Output: bench/results/series-YYYY-MM-DD.csv (appended to if it exists), and a line per N.
+# Output: bench/results/series-PRESET-YYYY-MM-DD.csv (appended to if it exists), a line per N.
 # A run that credsim refuses before allocating (exit 3: the memory estimate does not fit) is
 # reported as "skipped: does not fit" with the estimate, and the series goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-build/credsim}
 ticks=${TICKS:-4}
+preset=${PRESET:-integrated_2020}
 [ -x "$bin" ] || { echo "build first: make (or set BIN=)"; exit 1; }
 [ $# -gt 0 ] || set -- 1000000 3000000
-out=bench/results/series-$(date +%F).csv
+out=bench/results/series-$preset-$(date +%F).csv
 mkdir -p bench/results
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 threads_opt=()
 [ -n "${THREADS:-}" ] && threads_opt=(--threads "$THREADS")
-[ -f "$out" ] || echo "date,persons,edges,ticks,threads,wall_s,graph_s,loop_s,person_ticks_per_s,behave_s,record_s,score_s,consequences_s,adapt_s,measure_s,peak_rss_mib,estimated_peak_mib,status" > "$out"
+[ -f "$out" ] || echo "date,preset,persons,edges,ticks,threads,wall_s,graph_s,loop_s,person_ticks_per_s,behave_s,record_s,score_s,consequences_s,adapt_s,measure_s,peak_rss_mib,estimated_peak_mib,model_mib,peak_bytes_per_person,model_parts_bytes_per_person,status" > "$out"
 
 for arg in "$@"; do
   n=$(python3 -c "print(int(float('$arg')))")
   run="$tmp/n$n"
   set +e
-  "$bin" run scenarios/default.toml --out "$run" --set society.persons="$n" --set graph.mean_degree=20 \
-    --ticks "$ticks" --set run.measure_every="$ticks" "${threads_opt[@]}" ${EXTRA:-} >"$tmp/log" 2>&1
+  "$bin" run "scenarios/$preset.toml" --out "$run" --set society.persons="$n" --set graph.mean_degree=20 \
+    --ticks "$ticks" "${threads_opt[@]}" ${EXTRA:-} >"$tmp/log" 2>&1
   rc=$?
   set -e
   if [ $rc -eq 3 ] && grep -q "needs about" "$tmp/log"; then
     need=$(grep -o "needs about [0-9.]* GiB" "$tmp/log" | head -1)
     echo "N=$n skipped: does not fit ($need; $(grep -o "but [0-9.]* GiB [a-z ]*" "$tmp/log" | head -1))"
-    echo "$(date +%F),$n,,$ticks,,,,,,,,,,,,,,skipped: does not fit ($need)" >> "$out"
+    echo "$(date +%F),$preset,$n,,$ticks,,,,,,,,,,,,,,,,,skipped: does not fit ($need)" >> "$out"
     continue
   elif [ $rc -ne 0 ]; then
     echo "N=$n failed (exit $rc):"; cat "$tmp/log"; exit $rc
   fi
-  python3 - "$run/manifest.json" "$out" <<'PY'
+  python3 - "$run/manifest.json" "$out" "$preset" <<'PY'
 import json, sys, datetime
 m = json.load(open(sys.argv[1]))
 s = m["stage_seconds"]
-row = [datetime.date.today().isoformat(), m["persons"], m["edges"], m["ticks"], m["threads"],
+n = m["persons"]
+parts = " ".join(f"{k}={v / n:.1f}" for k, v in sorted(m.get("model_bytes_parts", {}).items(), key=lambda kv: -kv[1]))
+row = [datetime.date.today().isoformat(), sys.argv[3], m["persons"], m["edges"], m["ticks"], m["threads"],
        f"{m['wall_seconds']:.3f}", f"{m['graph_seconds']:.3f}", f"{m['loop_seconds']:.3f}",
        f"{m['person_ticks_per_second']:.4g}"] + [f"{s[k]:.3f}" for k in
        ("behave", "record", "score", "consequences", "adapt", "measure")] + [
-       f"{m['peak_rss_bytes'] / 2**20:.1f}", f"{m['estimated_peak_bytes'] / 2**20:.1f}", "ok"]
+       f"{m['peak_rss_bytes'] / 2**20:.1f}", f"{m['estimated_peak_bytes'] / 2**20:.1f}", f"{m['model_bytes'] / 2**20:.1f}",
+       f"{m['peak_rss_bytes'] / n:.1f}", parts, "ok"]
 open(sys.argv[2], "a").write(",".join(map(str, row)) + "\n")
 print(f"N={m['persons']} edges={m['edges']} ticks={m['ticks']} threads={m['threads']}: wall {m['wall_seconds']:.2f} s "
       f"(graph {m['graph_seconds']:.2f}, loop {m['loop_seconds']:.2f}), {m['person_ticks_per_second']:.3g} person-ticks/s, "
