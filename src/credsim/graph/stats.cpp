@@ -1,11 +1,50 @@
-// Graph statistics. Components by union-find (path halving, union by index) over each edge
-// once (v > u): sequential, O(m α(n)), no recursion or queue to size.
+// Graph statistics. Components by a parallel lock-free union-find that skips the arcs of the
+// giant component (Afforest); the partition, and so every count, does not depend on threads.
 #include "credsim/graph/stats.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
+#include "credsim/core/parallel.hpp"
+
 namespace credsim::graph {
+
+namespace {
+
+// Lock-free union-find on a plain array through std::atomic_ref: a root is only ever linked
+// below a smaller root (compare-and-swap on the root's own entry), and path halving only points
+// an entry at one of its ancestors, so any interleaving leaves the same partition.
+struct Forest {
+  std::vector<NodeId> parent;
+  explicit Forest(NodeId n) : parent(n) {
+    parallel_for(n, [&](std::size_t u) { parent[u] = static_cast<NodeId>(u); });
+  }
+  NodeId load(NodeId x) { return std::atomic_ref<NodeId>(parent[x]).load(std::memory_order_relaxed); }
+  NodeId find(NodeId x) {
+    for (;;) {
+      const NodeId p = load(x);
+      if (p == x) return x;
+      const NodeId gp = load(p);
+      if (gp != p) {
+        NodeId expected = p;  // halve: x → grandparent (fails harmlessly if x moved meanwhile)
+        std::atomic_ref<NodeId>(parent[x]).compare_exchange_weak(expected, gp, std::memory_order_relaxed);
+      }
+      x = gp;
+    }
+  }
+  void link(NodeId u, NodeId v) {
+    for (;;) {
+      NodeId a = find(u), b = find(v);
+      if (a == b) return;
+      if (a < b) std::swap(a, b);  // a: the larger root, linked below b
+      NodeId expected = a;
+      if (std::atomic_ref<NodeId>(parent[a]).compare_exchange_strong(expected, b, std::memory_order_relaxed)) return;
+    }
+  }
+};
+
+}  // namespace
 
 Stats compute_stats(const Csr& g) {
   Stats s;
@@ -13,31 +52,48 @@ Stats compute_stats(const Csr& g) {
   s.nodes = n;
   s.edges = g.num_edges();
   s.mean_degree = n > 0 ? 2.0 * static_cast<double>(s.edges) / n : 0.0;
-  std::vector<NodeId> parent(n);
-  for (NodeId u = 0; u < n; ++u) parent[u] = u;
-  const auto find = [&parent](NodeId x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
+  if (n == 0) return s;
+  // Components after Afforest (Sutton, Ben-Nun, Barak 2018; as in GAPBS's cc): link every node
+  // to its first two neighbours, find the component most of a fixed sample of nodes is in (the
+  // giant one, when there is one), then link the remaining arcs of nodes outside it only. Arcs of
+  // nodes inside it can only join it to components already reached from their other end, so
+  // the partition is exactly that of all arcs; typically most arcs are never looked at.
+  Forest f(n);
+  constexpr EdgeIdx kRounds = 2;
+  for (EdgeIdx r = 0; r < kRounds; ++r)
+    parallel_for(n, [&](std::size_t u) {
+      const auto nb = g.neighbours(static_cast<NodeId>(u));
+      if (nb.size() > r) f.link(static_cast<NodeId>(u), nb[r]);
+    });
+  parallel_for(n, [&](std::size_t u) { f.find(static_cast<NodeId>(u)); });
+  // The most frequent root among 1024 nodes at a fixed stride (ties: the smaller root).
+  std::vector<NodeId> sample;
+  const NodeId step = std::max<NodeId>(1, n / 1024);
+  for (NodeId u = 0; u < n; u += step) sample.push_back(f.find(u));
+  std::sort(sample.begin(), sample.end());
+  NodeId giant = sample[0];
+  std::size_t best = 0;
+  for (std::size_t k = 0; k < sample.size();) {
+    std::size_t e = k;
+    while (e < sample.size() && sample[e] == sample[k]) ++e;
+    if (e - k > best) best = e - k, giant = sample[k];
+    k = e;
+  }
+  parallel_for(n, [&](std::size_t u) {
+    if (f.find(static_cast<NodeId>(u)) == giant) return;
+    const auto nb = g.neighbours(static_cast<NodeId>(u));
+    for (std::size_t k = kRounds; k < nb.size(); ++k) f.link(static_cast<NodeId>(u), nb[k]);
+  });
+  // Sizes: every node's root, then counts (integers: the same for any thread count).
+  parallel_for(n, [&](std::size_t u) { f.parent[u] = f.find(static_cast<NodeId>(u)); });
+  std::vector<NodeId> size(n, 0);
   for (NodeId u = 0; u < n; ++u) {
     const EdgeIdx d = g.degree(u);
     s.max_degree = std::max(s.max_degree, d);
     if (d == 0) ++s.isolated;
-    for (const NodeId v : g.neighbours(u)) {
-      if (v <= u) continue;
-      const NodeId a = find(u), b = find(v);
-      if (a != b) parent[std::max(a, b)] = std::min(a, b);
-    }
+    if (size[f.parent[u]]++ == 0) ++s.components;
   }
-  std::vector<NodeId> size(n, 0);
-  for (NodeId u = 0; u < n; ++u) {
-    const NodeId r = find(u);
-    if (size[r]++ == 0) ++s.components;
-    s.largest_component = std::max(s.largest_component, size[r]);
-  }
+  for (NodeId u = 0; u < n; ++u) s.largest_component = std::max(s.largest_component, size[u]);
   return s;
 }
 

@@ -1,6 +1,8 @@
 // compute_stats on hand-made graphs, and components against a naive BFS on a random graph.
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <queue>
 
 #include "credsim/graph/build.hpp"
@@ -30,9 +32,8 @@ TEST(Stats, Empty) {
   EXPECT_EQ(s.mean_degree, 0.0);
 }
 
-TEST(Stats, ComponentsMatchNaiveBfs) {
-  // Mean degree 1: near the giant-component threshold, so many components of many sizes.
-  const Csr g = erdos_renyi(20000, 1.0, 17, 0);
+// Component count and largest size by a plain BFS (the reference for the parallel union-find).
+std::pair<NodeId, NodeId> naive_components(const Csr& g) {
   std::vector<int> seen(g.num_nodes(), 0);
   NodeId comps = 0, largest = 0;
   for (NodeId s = 0; s < g.num_nodes(); ++s) {
@@ -55,10 +56,47 @@ TEST(Stats, ComponentsMatchNaiveBfs) {
     }
     largest = std::max(largest, size);
   }
-  const Stats st = compute_stats(g);
-  EXPECT_EQ(st.components, comps);
-  EXPECT_EQ(st.largest_component, largest);
-  EXPECT_GT(comps, 1000u);
+  return {comps, largest};
+}
+
+// Below, at and above the giant-component threshold (mean degree 0.5, 1, 1.5, 4), with 1, 2 and
+// 4 threads: the same counts as the BFS. Mean degree 1 gives many components of many sizes; at
+// 4 most arcs belong to the giant component and are skipped after the sampling step.
+TEST(Stats, ComponentsMatchNaiveBfs) {
+  for (double k : {0.5, 1.0, 1.5, 4.0}) {
+    const Csr g = erdos_renyi(20000, k, 17, 0);
+    const auto [comps, largest] = naive_components(g);
+    for (int threads : {1, 2, 4}) {
+      omp_set_num_threads(threads);
+      const Stats st = compute_stats(g);
+      EXPECT_EQ(st.components, comps) << "mean degree " << k << ", " << threads << " threads";
+      EXPECT_EQ(st.largest_component, largest) << "mean degree " << k << ", " << threads << " threads";
+    }
+    if (k == 1.0) {
+      EXPECT_GT(comps, 1000u);
+    }
+  }
+  omp_set_num_threads(omp_get_num_procs());
+}
+
+// A ring (ids 2..3002, the giant component) and a triangle {0, 1, 3003} joined by one edge
+// 5–3003 that is neither end's first or second neighbour (5: 4, 6, 12, 2999, 3003; 3003: 0, 1, 5):
+// only the last phase links it, from the triangle's side, since 5 is in the sampled giant.
+TEST(Stats, ComponentJoinedOnlyFromOutsideTheGiant) {
+  std::vector<std::pair<NodeId, NodeId>> e;
+  const NodeId ring = 3001;
+  for (NodeId k = 0; k < ring; ++k) e.emplace_back(2 + k, 2 + (k + 1) % ring), e.emplace_back(2 + k, 2 + (k + 7) % ring);
+  e.insert(e.end(), {{0, 1}, {0, 3003}, {1, 3003}, {5, 3003}});
+  const Csr g = build_csr(3004, e);
+  ASSERT_EQ(g.neighbours(3003)[2], 5u);
+  ASSERT_EQ(g.neighbours(5)[4], 3003u);
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    const Stats st = compute_stats(g);
+    EXPECT_EQ(st.components, 1u);
+    EXPECT_EQ(st.largest_component, 3004u);
+  }
+  omp_set_num_threads(omp_get_num_procs());
 }
 
 }  // namespace
