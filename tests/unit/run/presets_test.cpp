@@ -69,5 +69,33 @@ TEST(Presets, IntegratedSystemIsDeterministicAcrossThreadCounts) {
   EXPECT_TRUE(out[0] == out[1]) << "metrics.csv differs between 1 and 2 threads";
 }
 
+
+// The smallest size of the country-scale series (bench/series.sh: the integrated preset, mean
+// degree 20, 4 ticks) at one million persons: the same bytes for 1 and 2 threads, with the
+// dynamic graph (adaptation cuts ~1 % of ties a tick) and every system. Release builds only
+// (about 25 s); the sanitizer build runs the small determinism tests instead.
+TEST(Presets, IntegratedAtBenchmarkScaleSameBytesForOneAndTwoThreads) {
+#ifdef CREDSIM_CHECKED
+  GTEST_SKIP() << "one million persons: release builds only (make test)";
+#else
+  test::TempDir tmp("integrated-1m");
+  const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
+                                    {"society.persons=1000000", "graph.mean_degree=20", "run.ticks=4"});
+  const int before = omp_get_max_threads();
+  std::string out[2];
+  for (int t = 1; t <= 2; ++t) {
+    RunOptions opt;
+    opt.out_dir = tmp.path() / std::to_string(t);
+    opt.threads = t;
+    run_scenario(sc, opt);
+    out[t - 1] = slurp(opt.out_dir / "metrics.csv");
+  }
+  omp_set_num_threads(before);
+  ASSERT_NE(out[0].find("\n4,society,persons,,1000000\n"), std::string::npos);
+  ASSERT_NE(out[0].find("\n4,adapt,ties_cut_total,,"), std::string::npos);
+  EXPECT_TRUE(out[0] == out[1]) << "metrics.csv differs between 1 and 2 threads at one million persons";
+#endif
+}
+
 }  // namespace
 }  // namespace credsim
