@@ -10,8 +10,10 @@
 #include <cmath>
 #include <limits>
 
+#include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/graph/stats.hpp"
+#include "credsim/measure/harm_window.hpp"
 #include "credsim/measure/stats.hpp"
 
 namespace credsim {
@@ -118,24 +120,23 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   bool any_score = false;
   for (const auto& o : outs) any_score |= o.score != nullptr;
 
-  // The snapshot of this tick, then trim: keep the latest snapshot at or before t − W (the
-  // window's start) and everything after it; later ticks never need anything older.
-  {
-    Snapshot snap;
-    snap.tick = t;
-    if (any_score) snap.wealth.assign(p.wealth.begin(), p.wealth.end());
-    snap.score.resize(S);
-    snap.grade.resize(S);
-    for (std::size_t k = 0; k < S; ++k) {
-      if (outs[k].score) snap.score[k] = *outs[k].score;
-      if (outs[k].grade) snap.grade[k] = *outs[k].grade;
-    }
-    ring_.push_back(std::move(snap));
+  // The window's start b(t) (MODEL.md §20): the current tick's columns are read where they
+  // live; an earlier tick's come from the snapshot stored for it (harm_window::needed decides
+  // which ticks are stored, so b(t) is always among them).
+  const RunSpec& run = ctx.scenario.run;
+  const Tick b = static_cast<Tick>(harm_window::base(t, run.ticks, run.measure_every, ms.window));
+  const Snapshot* stored = nullptr;
+  for (const Snapshot& s : ring_)
+    if (s.tick == b) stored = &s;
+  CREDSIM_ASSERT(b == t || stored != nullptr);  // measure() was called at every measured tick
+  if (b != t && stored == nullptr) {            // unchecked builds: the latest one before
+    for (const Snapshot& s : ring_)
+      if (s.tick <= b) stored = &s;
   }
-  const Tick start_target = t >= ms.window ? t - ms.window : 0;
-  while (ring_.size() > 1 && ring_[1].tick <= start_target) ring_.pop_front();
-  const Snapshot& base = ring_.front();
-  const Snapshot& now = ring_.back();
+  const Tick base_tick = stored ? stored->tick : t;
+  const std::vector<double>& base_wealth = stored ? stored->wealth : p.wealth;
+  auto base_score = [&](std::size_t k) -> const std::vector<float>& { return stored ? stored->score[k] : *outs[k].score; };
+  auto base_grade = [&](std::size_t k) -> const std::vector<std::uint8_t>& { return stored ? stored->grade[k] : *outs[k].grade; };
 
   if (!started_) {
     started_ = true;
@@ -160,19 +161,19 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       out.row(t, sys, "score_wealth_spearman", "", measure::spearman(x, w));
       out.row(t, sys, "score_drift", "", measure::mean(x) - score_mean0_[k]);
       out.row(t, sys, "score_assortativity", "", score_assortativity(ctx.graph, s));
-      const std::vector<float>& s0 = base.score[k];
+      const std::vector<float>& s0 = base_score(k);
       std::uint64_t both = 0, spiral = 0;
       for (std::size_t i = 0; i < n; ++i) {
         if (!std::isfinite(s0[i]) || !std::isfinite(s[i])) continue;
         ++both;
-        const double w0 = base.wealth[i], w1 = now.wealth[i];
+        const double w0 = base_wealth[i], w1 = p.wealth[i];
         spiral += static_cast<double>(s0[i]) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
                   w0 - w1 >= ms.spiral_wealth_drop * w0;
       }
       out.row(t, sys, "negative_spiral_share", "", ratio(static_cast<double>(spiral), static_cast<double>(both)));
     }
     if (o.grade) {
-      const std::vector<std::uint8_t>& g0 = base.grade[k];
+      const std::vector<std::uint8_t>& g0 = base_grade(k);
       const std::vector<std::uint8_t>& g1 = *o.grade;
       const std::size_t G = o.grade_names.size();
       std::vector<std::uint64_t> count(G * G, 0), from(G, 0);
@@ -187,7 +188,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
           out.row(t, sys, "grade_transition", fmt::format("{}>{}", o.grade_names[a], o.grade_names[b]),
                   static_cast<double>(count[a * G + b]) / static_cast<double>(from[a]));
       }
-      const int bottom = bottom_grade(o.grade_names, g0, o.score ? &base.score[k] : nullptr);
+      const int bottom = bottom_grade(o.grade_names, g0, o.score ? &base_score(k) : nullptr);
       if (bottom >= 0) {
         const std::size_t b = static_cast<std::size_t>(bottom);
         out.row(t, sys, "lock_in", o.grade_names[b], static_cast<double>(count[b * G + b]) / static_cast<double>(from[b]));
@@ -198,7 +199,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   }
 
   // Society level, under "harm".
-  out.row(t, kHarm, "window_start", "", static_cast<double>(base.tick));
+  out.row(t, kHarm, "window_start", "", static_cast<double>(base_tick));
   // Chilling: nobody acts at tick 0; the reference is the first measured tick after it.
   if (t == 0) {
     out.row(t, kHarm, "unapproved_posts_per_capita", "", kNaN);
@@ -286,6 +287,25 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       const auto rate = measure::rate_by_decile(decile, flag);
       for (int d = 0; d < 10; ++d) out.row(t, kHarm, metric, fmt::format("d{:02}", d + 1), rate[d]);
     }
+  }
+
+  // Drop the snapshots no later tick needs (b only moves forward: the next measured tick's
+  // start bounds every later one), then keep this tick's columns if a later tick will need them.
+  const std::uint64_t next = harm_window::next_measured(t, run.ticks, run.measure_every);
+  const std::uint64_t keep_from = t < run.ticks ? harm_window::base(next, run.ticks, run.measure_every, ms.window)
+                                                : std::uint64_t{run.ticks} + 1;
+  while (!ring_.empty() && ring_.front().tick < keep_from) ring_.pop_front();
+  if (harm_window::needed(t, run.ticks, run.measure_every, ms.window)) {
+    Snapshot snap;
+    snap.tick = t;
+    if (any_score) snap.wealth.assign(p.wealth.begin(), p.wealth.end());
+    snap.score.resize(S);
+    snap.grade.resize(S);
+    for (std::size_t k = 0; k < S; ++k) {
+      if (outs[k].score) snap.score[k] = *outs[k].score;
+      if (outs[k].grade) snap.grade[k] = *outs[k].grade;
+    }
+    ring_.push_back(std::move(snap));
   }
 }
 

@@ -1,9 +1,9 @@
 // The harm metrics of SPEC §4: who the systems hurt and how — rank correlation with initial
 // wealth, inflation, score assortativity, grade transitions and lock-in over a window, negative
 // spirals, chilling, isolation, data-error harms, sanctions and privileges by wealth decile.
-// Windowed metrics compare with a snapshot kept from an earlier measured tick; only the
-// snapshots a later tick can still need are kept (definitions: the harm-metrics section of the
-// issue report "Society's response and the harm metrics").
+// Windowed metrics compare the live columns with a snapshot kept from an earlier measured tick;
+// only the ticks some later window starts at are stored, and each is dropped after its last use
+// (harm_window.hpp; definitions: docs/MODEL.md §20).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -27,7 +27,8 @@ int bottom_grade(const std::vector<std::string>& grade_names, const std::vector<
 class HarmMetrics {
  public:
   // Writes this tick's harm rows: per system (system = its name) after its own rows, then the
-  // society-level ones under system "harm". Must be called at every measured tick, tick 0 first.
+  // society-level ones under system "harm". Must be called at every measured tick of the
+  // scenario's schedule (run.ticks, run.measure_every), tick 0 first: what is stored depends on it.
   void measure(const SimContext& ctx, const Consequences& consequences, io::MetricsCsv& out);
   std::size_t memory_bytes() const;
   // The graph statistics are a cache keyed by the graph's address: recomputed after a load.
@@ -53,7 +54,7 @@ class HarmMetrics {
   std::uint64_t edges0_ = 0;
   double posts_ref_ = 0;             // unapproved posts per capita at the reference tick
   bool have_posts_ref_ = false;
-  std::deque<Snapshot> ring_;        // oldest first; front = the window's start once trimmed
+  std::deque<Snapshot> ring_;        // stored snapshots, oldest first (harm_window::needed)
   std::vector<std::uint8_t> dissent_decile_;  // ranked once: propensities are fixed for now
   graph::Stats stats_{};                       // components of the graph last seen
   EdgeIdx stats_arcs_ = ~EdgeIdx{0};
