@@ -5,13 +5,58 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <string>
 
 #include "credsim/core/error.hpp"
+#include "credsim/systems/agency_lists_spec.hpp"
 #include "credsim/measure/harm_window.hpp"
 
 namespace credsim {
+
+namespace {
+
+// Agency lists keep 10 bytes per person and an entry per "party" (a person with a kept record,
+// listing or warning). Expected parties per person after the run: 1 − exp(−ρ·T), ρ = watched
+// records per person per tick (true and false, detected), T = the run's ticks up to how long
+// records are kept; each party: its hit list (24 B per kept record, capacity ×1.5), the terms
+// per slot (9 B) and per agency (4 B), a header and its index (28 B).
+double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
+  double rho = 0;
+  Tick keep = 0, longest = a.big_data_ticks;
+  std::vector<std::string> watched;
+  for (const AgencySpec& x : a.agencies) {
+    watched.insert(watched.end(), x.watch.begin(), x.watch.end());
+    if (x.red_window > 0) watched.insert(watched.end(), x.red_positive.begin(), x.red_positive.end());
+    keep = std::max({keep, x.black_window, x.red_window, a.warning_ticks});
+    longest = std::max(longest, x.black_ticks);
+  }
+  std::sort(watched.begin(), watched.end());
+  watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
+  // Detection is scaled per region (region_detection): the population-weighted mean factor.
+  double factor = 1.0;
+  if (!sc.data.region_detection.empty()) {
+    const auto& w = sc.society.region_weights;
+    double sw = 0, sf = 0;
+    for (std::size_t r = 0; r < w.size(); ++r)
+      sw += w[r], sf += w[r] * sc.data.region_detection[std::min(r, sc.data.region_detection.size() - 1)];
+    if (sw > 0) factor = sf / sw;
+  }
+  for (const EventTypeSpec& t : sc.events.types())
+    if (std::binary_search(watched.begin(), watched.end(), t.name))
+      rho += t.rate * std::min(1.0, t.detection * factor) + t.false_rate;
+  // Rewarded reports of the false type (SPEC §1.7) land on persons too.
+  if (sc.data.reporting.rate > 0 && std::binary_search(watched.begin(), watched.end(), sc.data.reporting.false_type))
+    rho += sc.data.reporting.rate * sc.data.reporting.false_share;
+  const double T = std::min<double>(sc.run.ticks, static_cast<double>(keep + longest));
+  const double share = 1.0 - std::exp(-rho * T);
+  const double hits = share > 0 ? rho * T / share : 0;  // kept records per party
+  const double slots = static_cast<double>(a.agencies.size() + 1);
+  return share * (28 + 1.5 * 24 * hits + 9 * slots + 4 * static_cast<double>(a.agencies.size()));
+}
+
+}  // namespace
 
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
@@ -25,8 +70,8 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     double per_person = 0, extra = 0;
     if (d.type == "composite") per_person = 51, scored++, graded++;
     else if (d.type == "points") per_person = 24, scored++, graded++;
-    else if (d.type == "court_list") per_person = 40, graded += 0;
-    else if (d.type == "agency_lists") per_person = 40, graded++;
+    else if (d.type == "court_list") per_person = 10.5, graded += 0;  // 4 flags + 3 counters; judgments are few
+    else if (d.type == "agency_lists") per_person = 10 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
     else if (d.type == "corporate") per_person = 2, extra = sc.society.businesses * 120.0, graded++;
     else if (d.type == "fico") per_person = 40, scored++, graded++;
     else if (d.type == "platform_rating") per_person = 16 + 0.05 * 120, scored++, graded++;
@@ -51,6 +96,9 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
               sc.behaviour.loan_share * sc.behaviour.miss_prob / sc.behaviour.repayment_period;
   add(fmt::format("ledger ({:.3g} records per person per tick, {} ticks)", per_tick, sc.run.ticks),
       n * per_tick * sc.run.ticks * 28);
+  // What any run holds besides the model: code, libraries, thread stacks, I/O buffers (measured:
+  // peak RSS less model bytes of a 2,000-person run, docs/PERFORMANCE.md).
+  add("program and runtime (code, libraries, thread stacks)", 7.5 * 1048576.0);
   std::sort(e.parts.begin(), e.parts.end(), [](auto& a, auto& b) { return a.second > b.second; });
   for (const auto& p : e.parts) e.bytes += p.second;
   return e;
