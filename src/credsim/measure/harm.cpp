@@ -5,6 +5,7 @@
 #include "credsim/measure/harm.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <cassert>
 #include <cmath>
@@ -59,12 +60,37 @@ double score_assortativity(const graph::Csr& g, const std::vector<float>& s) {
   return var > 0 ? cov / var : kNaN;
 }
 
-std::vector<double> finite_values(const std::vector<float>& s) {
-  std::vector<double> x;
-  x.reserve(s.size());
-  for (float v : s)
-    if (std::isfinite(v)) x.push_back(v);
-  return x;
+// Integer sums over persons in parallel (exact, so the same for any thread count).
+template <class Fn>
+std::uint64_t count_where(std::size_t n, Fn fn) {
+  std::uint64_t c = 0;
+#pragma omp parallel for schedule(static) reduction(+ : c)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) c += fn(static_cast<std::size_t>(i));
+  return c;
+}
+
+// Counts per bin (bin(i) < bins) in parallel: one private count per thread, added at the end.
+template <class Bin>
+std::vector<std::uint64_t> count_bins(std::size_t n, std::size_t bins, Bin bin) {
+  const int nt = omp_get_max_threads();
+  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
+    h.assign(bins, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) ++h[bin(static_cast<std::size_t>(i))];
+  }
+  std::vector<std::uint64_t> out(bins, 0);
+  for (const auto& h : local)
+    for (std::size_t k = 0; k < bins; ++k) out[k] += h[k];
+  return out;
+}
+
+// Mean of the finite scores (as measure::mean over them, without gathering them).
+double finite_mean(const std::vector<float>& s) {
+  return measure::mean_where(
+      s.size(), [&](std::size_t i) { return std::isfinite(s[i]); }, [&](std::size_t i) { return s[i]; });
 }
 
 }  // namespace
@@ -97,7 +123,8 @@ int bottom_grade(const std::vector<std::string>& names, const std::vector<std::u
 }
 
 std::size_t HarmMetrics::memory_bytes() const {
-  std::size_t b = 0;
+  std::size_t b = initial_wealth_order_.order.capacity() * sizeof(std::uint32_t) +
+                  initial_wealth_order_.tie_with_prev.capacity() * sizeof(std::uint64_t);
   for (const Snapshot& s : ring_) {
     b += s.wealth.capacity() * sizeof(double);
     for (const auto& v : s.score) b += v.capacity() * sizeof(float);
@@ -142,46 +169,62 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     started_ = true;
     score_mean0_.assign(S, kNaN);
     for (std::size_t k = 0; k < S; ++k)
-      if (outs[k].score) score_mean0_[k] = measure::mean(finite_values(*outs[k].score));
+      if (outs[k].score) score_mean0_[k] = finite_mean(*outs[k].score);
     edges0_ = ctx.graph.num_edges();
   }
 
   // Per system.
-  std::vector<double> initial_wealth(n);
-  parallel_for(n, [&](std::size_t i) { initial_wealth[i] = p.initial_wealth[i]; });
+  if (any_score && initial_wealth_order_.order.size() != n) {
+    // Initial wealth never changes: its order is sorted once (and again after a load).
+    initial_wealth_order_ = measure::rank_order(p.initial_wealth);
+  }
   for (std::size_t k = 0; k < S; ++k) {
     const std::string& sys = systems[k]->name();
     const SystemOutputs& o = outs[k];
     if (o.score) {
       const std::vector<float>& s = *o.score;
-      std::vector<double> x, w;
-      x.reserve(n), w.reserve(n);
-      for (std::size_t i = 0; i < n; ++i)
-        if (std::isfinite(s[i])) x.push_back(s[i]), w.push_back(initial_wealth[i]);
-      out.row(t, sys, "score_wealth_spearman", "", measure::spearman(x, w));
-      out.row(t, sys, "score_drift", "", measure::mean(x) - score_mean0_[k]);
+      auto finite = [&](std::size_t i) { return std::isfinite(s[i]); };
+      auto value = [&](std::size_t i) { return s[i]; };
+      // Integer-valued scores (composite, points, FICO) are ranked by counting their values and
+      // walking the cached wealth order; others (ratings) through the general kernel.
+      measure::ValueCounts counts;
+      double rho;
+      if (measure::count_integers(n, [&](std::size_t i) { return finite(i) ? static_cast<double>(s[i]) : kNaN; }, counts,
+                                  std::max<std::size_t>(n, 1024))) {
+        rho = measure::spearman_counted(initial_wealth_order_, counts, finite, value);
+      } else {
+        std::vector<double> x, w;
+        for (std::size_t i = 0; i < n; ++i)
+          if (finite(i)) x.push_back(s[i]), w.push_back(p.initial_wealth[i]);
+        rho = measure::spearman(x, w);
+      }
+      out.row(t, sys, "score_wealth_spearman", "", rho);
+      out.row(t, sys, "score_drift", "", finite_mean(s) - score_mean0_[k]);
       out.row(t, sys, "score_assortativity", "", score_assortativity(ctx.graph, s));
       const std::vector<float>& s0 = base_score(k);
-      std::uint64_t both = 0, spiral = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (!std::isfinite(s0[i]) || !std::isfinite(s[i])) continue;
-        ++both;
+      // bins: 0 not scored at both ends, 1 scored, 2 scored and spiralling.
+      const auto c = count_bins(n, 3, [&](std::size_t i) -> std::size_t {
+        if (!std::isfinite(s0[i]) || !std::isfinite(s[i])) return 0;
         const double w0 = base_wealth[i], w1 = p.wealth[i];
-        spiral += static_cast<double>(s0[i]) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
-                  w0 - w1 >= ms.spiral_wealth_drop * w0;
-      }
+        return static_cast<double>(s0[i]) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
+                       w0 - w1 >= ms.spiral_wealth_drop * w0
+                   ? 2
+                   : 1;
+      });
+      const std::uint64_t both = c[1] + c[2], spiral = c[2];
       out.row(t, sys, "negative_spiral_share", "", ratio(static_cast<double>(spiral), static_cast<double>(both)));
     }
     if (o.grade) {
       const std::vector<std::uint8_t>& g0 = base_grade(k);
       const std::vector<std::uint8_t>& g1 = *o.grade;
       const std::size_t G = o.grade_names.size();
-      std::vector<std::uint64_t> count(G * G, 0), from(G, 0);
-      for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<std::uint64_t> count = count_bins(n, G * G, [&](std::size_t i) {
         assert(g0[i] < G && g1[i] < G);
-        count[g0[i] * G + g1[i]]++;
-        from[g0[i]]++;
-      }
+        return std::size_t{g0[i]} * G + g1[i];
+      });
+      std::vector<std::uint64_t> from(G, 0);
+      for (std::size_t a = 0; a < G; ++a)
+        for (std::size_t b = 0; b < G; ++b) from[a] += count[a * G + b];
       for (std::size_t a = 0; a < G; ++a) {
         if (!from[a]) continue;
         for (std::size_t b = 0; b < G; ++b)
@@ -229,12 +272,12 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       dissent_decile_ = measure::deciles(dissent);
     }
     const auto& decile = dissent_decile_;
-    std::uint64_t top_n = 0, top_deg = 0, rest_n = 0, rest_deg = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t d = ctx.graph.degree(static_cast<NodeId>(i));
-      if (decile[i] == 9) top_n++, top_deg += d;
-      else rest_n++, rest_deg += d;
-    }
+    const std::uint64_t top_n = count_where(n, [&](std::size_t i) { return std::uint64_t{decile[i] == 9}; });
+    const std::uint64_t top_deg = count_where(n, [&](std::size_t i) {
+      return decile[i] == 9 ? std::uint64_t{ctx.graph.degree(static_cast<NodeId>(i))} : 0;
+    });
+    const std::uint64_t all_deg = count_where(n, [&](std::size_t i) { return std::uint64_t{ctx.graph.degree(static_cast<NodeId>(i))}; });
+    const std::uint64_t rest_n = n - top_n, rest_deg = all_deg - top_deg;
     const double top_mean = top_n ? static_cast<double>(top_deg) / static_cast<double>(top_n) : kNaN;
     const double rest_mean = rest_n ? static_cast<double>(rest_deg) / static_cast<double>(rest_n) : kNaN;
     out.row(t, kHarm, "dissent_decile_degree_ratio", "", rest_mean > 0 ? top_mean / rest_mean : kNaN);
@@ -273,7 +316,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       (effects[e].sanction ? sanction_bits : privilege_bits) |= std::uint64_t{1} << e;
     const auto& active = consequences.active();
     std::uint64_t wrongly = 0;
-    for (std::size_t i = 0; i < n; ++i) wrongly += wrong_active[i] && (active[i] & sanction_bits);
+    wrongly = count_where(n, [&](std::size_t i) { return std::uint64_t{wrong_active[i] && (active[i] & sanction_bits)}; });
     out.row(t, kHarm, "wrongly_sanctioned_share", "", ratio(static_cast<double>(wrongly), dn));
     out.row(t, kHarm, "time_to_correction_mean", "", ratio(delay, static_cast<double>(corrected)));
     out.row(t, kHarm, "wrong_never_corrected_share", "", ratio(static_cast<double>(old_active), static_cast<double>(old_wrong)));

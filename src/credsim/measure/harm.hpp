@@ -13,6 +13,7 @@
 #include "credsim/consequences/rules.hpp"
 #include "credsim/graph/stats.hpp"
 #include "credsim/io/metrics_csv.hpp"
+#include "credsim/measure/rank_order.hpp"
 #include "credsim/systems/system.hpp"
 
 namespace credsim {
@@ -56,6 +57,7 @@ class HarmMetrics {
   bool have_posts_ref_ = false;
   std::deque<Snapshot> ring_;        // stored snapshots, oldest first (harm_window::needed)
   std::vector<std::uint8_t> dissent_decile_;  // ranked once: propensities are fixed for now
+  measure::RankOrder initial_wealth_order_;   // sorted once (initial wealth is fixed); not saved
   graph::Stats stats_{};                       // components of the graph last seen
   EdgeIdx stats_arcs_ = ~EdgeIdx{0};
   const NodeId* stats_data_ = nullptr;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "credsim/consequences/privileges.hpp"
+#include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/measure/stats.hpp"
 
@@ -14,6 +15,8 @@ namespace {
 
 std::string quantile_key(double p) { return fmt::format("p{}", static_cast<int>(std::lround(p * 100))); }
 
+// Wealth (any doubles): one sorted copy serves the quantiles and the Gini (the sum over sorted
+// positions needs the order itself); mean and sd read the column in place.
 void distribution(Tick t, std::string_view sys, std::string_view what, std::span<const double> x, io::MetricsCsv& out) {
   out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean(x));
   out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev(x));
@@ -21,6 +24,17 @@ void distribution(Tick t, std::string_view sys, std::string_view what, std::span
   const auto q = measure::quantiles_of_sorted(sorted, kReportedQuantiles);
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
   out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini_of_sorted(sorted));
+}
+
+// Integer scores: mean and sd stream over the column; quantiles and Gini come from the counts
+// of each value (the same values as from the sorted column, without sorting or copying).
+void distribution(Tick t, std::string_view sys, std::string_view what, std::size_t n, const measure::ValueCounts& c,
+                  auto get, io::MetricsCsv& out) {
+  out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean_of(n, get));
+  out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev_of(n, get));
+  const auto q = measure::quantiles_of_counts(c, kReportedQuantiles);
+  for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
+  out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini_of_counts(c));
 }
 
 }  // namespace
@@ -54,7 +68,11 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
   out.row(t, "data", "appeals_opened", "", static_cast<double>(appealed));
   out.row(t, "data", "appeals_pending", "", static_cast<double>(pending));
   std::uint64_t ever = 0, now = 0;
-  for (auto w : wrong) ever += w > 0, now += w == 2;
+#pragma omp parallel for schedule(static) reduction(+ : ever, now)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+    const std::uint8_t w = wrong[static_cast<std::size_t>(i)];
+    ever += w > 0, now += w == 2;
+  }
   out.row(t, "data", "share_with_wrong_record_ever", "", n ? static_cast<double>(ever) / n : 0.0);
   const auto& rep = ledger.reports();
   out.row(t, "data", "reports", "true", static_cast<double>(rep.true_reports));
@@ -69,19 +87,23 @@ void measure_composite(Tick t, const Composite& c, const Society& s, const Measu
   const std::string_view sys = c.spec().name;
   const auto& score = c.scores();
   const std::size_t n = score.size();
-  std::vector<double> x(n);
-  parallel_for(n, [&](std::size_t i) { x[i] = score[i]; });
-  distribution(t, sys, "score", x, out);
+  auto get = [&](std::size_t i) { return static_cast<double>(score[i]); };
+  measure::ValueCounts counts;
+  const bool counted = measure::count_integers(n, get, counts, std::size_t{1} << 16);  // uint16: always
+  CREDSIM_ASSERT(counted);
+  (void)counted;
+  distribution(t, sys, "score", n, counts, get, out);
 
   const std::size_t bins = static_cast<std::size_t>(std::ceil((kCompositeMax - kCompositeMin) / m.histogram_bin));
   const double hi = kCompositeMin + bins * m.histogram_bin;
-  const auto h = measure::histogram(x, kCompositeMin, hi, bins);
+  const auto h = measure::histogram_of_counts(counts, kCompositeMin, hi, bins);
   for (std::size_t b = 0; b < bins; ++b)
     out.row(t, sys, "score_histogram", fmt::format("{}", kCompositeMin + b * m.histogram_bin),
             n ? static_cast<double>(h[b]) / n : 0.0);
 
   std::array<std::uint64_t, kCompositeBands> band{};
-  for (std::uint16_t v : score) band[composite_band(v)]++;
+  for (std::size_t k = 0; k < counts.counts.size(); ++k)
+    if (counts.counts[k]) band[composite_band(static_cast<std::uint16_t>(counts.lo + static_cast<std::int64_t>(k)))] += counts.counts[k];
   for (int b = 0; b < kCompositeBands; ++b)
     out.row(t, sys, "band_share", kCompositeBandNames[b], n ? static_cast<double>(band[b]) / n : 0.0);
 
@@ -92,7 +114,10 @@ void measure_composite(Tick t, const Composite& c, const Society& s, const Measu
   for (int k = 0; k < kPrivileges; ++k) {
     const std::uint8_t bit = static_cast<std::uint8_t>(1u << k);
     std::uint64_t holders = 0;
-    for (std::size_t i = 0; i < n; ++i) holders += holds[i] = (c.privileges()[i] & bit) != 0;
+    const auto& priv = c.privileges();
+#pragma omp parallel for schedule(static) reduction(+ : holders)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
+      holders += holds[static_cast<std::size_t>(i)] = (priv[static_cast<std::size_t>(i)] & bit) != 0;
     const std::string_view name = kPrivilegeNames[k];
     out.row(t, sys, "privilege_share", name, n ? static_cast<double>(holders) / n : 0.0);
     const auto share = measure::share_by_decile(decile, holds);

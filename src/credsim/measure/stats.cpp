@@ -27,6 +27,107 @@ inline std::uint64_t order_bits(double v) {
   return (u & kSign) != 0 ? ~u : (u | kSign);
 }
 
+inline double from_order_bits(std::uint64_t k) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  return std::bit_cast<double>((k & kSign) != 0 ? (k & ~kSign) : ~k);
+}
+
+// Radix select: the elements of the given ranks (0-based, each < n) in the strict order by
+// (key(i), i), without sorting or copying. Six passes over the keys, 11 bits each, narrow each
+// target's key from the top: a pass histograms the next digit of the elements whose higher
+// bits equal some target's (at most one histogram per distinct target prefix); a last pass
+// over fixed blocks finds, for a key shared by several elements, the index of the wanted one.
+// O(n) with a few streaming passes; integer counts only, so the same for any thread count.
+struct Selected {
+  std::uint64_t key;
+  std::uint64_t idx;
+};
+template <class KeyFn>
+std::vector<Selected> select_ranks(std::size_t n, KeyFn key, const std::vector<std::uint64_t>& ranks, bool with_index) {
+  const std::size_t T = ranks.size();
+  std::vector<std::uint64_t> prefix(T, 0), rest(ranks);
+  constexpr unsigned kDigit = 11;  // 6 passes; a histogram per prefix (2048 counters) stays in cache
+  const int nt = omp_get_max_threads();
+  for (unsigned consumed = 0; consumed < 64;) {
+    const unsigned width = std::min(kDigit, 64 - consumed), shift = 64 - consumed - width;
+    const std::size_t kBins = std::size_t{1} << width;
+    std::vector<std::uint64_t> P(prefix);  // distinct prefixes: the top `consumed` bits
+    std::sort(P.begin(), P.end());
+    P.erase(std::unique(P.begin(), P.end()), P.end());
+    const std::size_t np = P.size();
+    std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+    {
+      std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
+      h.assign(np * kBins, 0);
+#pragma omp for schedule(static)
+      for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+        const std::uint64_t k = key(static_cast<std::size_t>(ii));
+        std::size_t slot = 0;
+        if (consumed > 0) {
+          const std::uint64_t pre = k >> (shift + width);
+          while (slot < np && P[slot] != pre) ++slot;
+        }
+        if (slot < np) ++h[slot * kBins + ((k >> shift) & (kBins - 1))];
+      }
+    }
+    std::vector<std::uint64_t> hist(np * kBins, 0);
+    for (const auto& h : local)
+      for (std::size_t k = 0; k < hist.size(); ++k) hist[k] += h[k];
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t slot = static_cast<std::size_t>(std::lower_bound(P.begin(), P.end(), prefix[t]) - P.begin());
+      const std::uint64_t* c = &hist[slot * kBins];
+      std::size_t d = 0;
+      while (rest[t] >= c[d]) rest[t] -= c[d], ++d;  // rest[t] < the prefix's count: stops in range
+      prefix[t] = (prefix[t] << width) | d;
+    }
+    consumed += width;
+  }
+  std::vector<Selected> out(T);
+  for (std::size_t t = 0; t < T; ++t) out[t] = {prefix[t], 0};
+  if (!with_index) return out;
+  // The rest[t]-th element (in index order) among those whose key is prefix[t].
+  std::vector<std::uint64_t> K(prefix);
+  std::sort(K.begin(), K.end());
+  K.erase(std::unique(K.begin(), K.end()), K.end());
+  const std::size_t nk = K.size(), nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<std::uint64_t> cnt(nb * nk, 0);
+  parallel_for(nb, [&](std::size_t b) {
+    const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
+    for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
+      const std::uint64_t k = key(i);
+      for (std::size_t s = 0; s < nk; ++s)
+        if (K[s] == k) ++cnt[b * nk + s];
+    }
+  });
+  for (std::size_t t = 0; t < T; ++t) {
+    const std::size_t s = static_cast<std::size_t>(std::lower_bound(K.begin(), K.end(), prefix[t]) - K.begin());
+    std::uint64_t r = rest[t];
+    std::size_t b = 0;
+    while (r >= cnt[b * nk + s]) r -= cnt[b * nk + s], ++b;
+    for (std::size_t i = b * kReduceBlock;; ++i)
+      if (key(i) == prefix[t] && r-- == 0) {
+        out[t].idx = i;
+        break;
+      }
+  }
+  return out;
+}
+
+// The bin of v among `bins` bins of width w from lo (histogram()'s rule).
+inline std::size_t bin_index(double v, double lo, double w, std::size_t bins) {
+  const std::size_t last = bins - 1;
+  if (!(v >= lo)) return 0;  // below lo (and NaN, which is a precondition violation)
+  // The division guesses the bin; the two loops then settle it against the edges lo + i·w
+  // themselves, so membership follows the documented half-open intervals even where the
+  // quotient rounds across an edge. They run at most a step or two.
+  const double t = (v - lo) / w;
+  std::size_t i = t >= static_cast<double>(last) ? last : static_cast<std::size_t>(t);
+  while (i > 0 && v < lo + static_cast<double>(i) * w) --i;
+  while (i < last && v >= lo + static_cast<double>(i + 1) * w) ++i;
+  return i;
+}
+
 // Stable LSD radix sort by key(elem) (a uint64), 11 bits a pass: O(n), against O(n log n) for a
 // comparison sort that takes tens of seconds at 1e8. Parallel over fixed blocks of the input;
 // each block's destination for each digit is a prefix sum taken in (digit, block) order, so
@@ -84,47 +185,6 @@ std::vector<double> sorted_copy(std::span<const double> x) {
   return v;
 }
 
-// A value with its position, ordered by value then position: a strict total order, so the
-// sorted result is unique whatever algorithm or thread count produced it.
-struct Keyed {
-  double key;
-  std::uint64_t idx;
-};
-
-std::vector<Keyed> sorted_by_key(std::span<const double> key) {
-  std::vector<Keyed> v(key.size());
-  parallel_for(key.size(), [&](std::size_t i) { v[i] = Keyed{key[i], i}; });
-  // Built in index order, so the stable radix sort yields (key, index) order.
-  radix_sort(v, [](const Keyed& k) { return order_bits(k.key); });
-  return v;
-}
-
-// 1-based ranks, tied values sharing the average of their positions. Work is split in fixed
-// blocks of sorted positions; a tie group belongs to the block where it starts (that block
-// may run past its end), so each rank is written exactly once with the same value.
-std::vector<double> average_ranks(std::span<const double> x) {
-  const std::size_t n = x.size();
-  const std::vector<Keyed> s = sorted_by_key(x);
-  std::vector<double> rank(n);
-  const std::size_t nblocks = (n + kReduceBlock - 1) / kReduceBlock;
-  parallel_for(nblocks, [&](std::size_t b) {
-    const std::size_t lo = b * kReduceBlock;
-    const std::size_t hi = std::min(n, lo + kReduceBlock);
-    std::size_t g = lo;
-    if (lo > 0)  // skip the tail of a group that began in an earlier block
-      while (g < hi && s[g].key == s[lo - 1].key) ++g;
-    while (g < hi) {
-      std::size_t e = g + 1;
-      while (e < n && s[e].key == s[g].key) ++e;
-      // positions g..e-1 hold ranks g+1..e; their average is (g+1+e)/2, exact in double.
-      const double r = static_cast<double>(g + 1 + e) * 0.5;
-      for (std::size_t k = g; k < e; ++k) rank[s[k].idx] = r;
-      g = e;
-    }
-  });
-  return rank;
-}
-
 // Flagged and total counts per decile. Integer sums, so the parallel reduction is exact and
 // independent of the thread count.
 void count_by_decile(std::span<const std::uint8_t> decile, std::span<const std::uint8_t> flag,
@@ -172,11 +232,108 @@ double stdev(std::span<const double> x) {
   return std::sqrt(std::max(var, 0.0));
 }
 
-std::vector<double> sorted(std::span<const double> x) { return sorted_copy(x); }
+std::vector<double> sorted(std::span<const double> x) {
+  // Integer values in a range no wider than the column (scores, points): a counting sort, O(n)
+  // with no second buffer; the values come out as the same doubles.
+  ValueCounts c;
+  const std::size_t n = x.size();
+  if (n >= 4096 && count_integers(n, [&](std::size_t i) { return x[i]; }, c, std::min<std::size_t>(n, std::size_t{1} << 20)) &&
+      c.n == n) {
+    std::vector<double> v(n);
+    std::vector<std::uint64_t> start(c.counts.size() + 1, 0);
+    for (std::size_t k = 0; k < c.counts.size(); ++k) start[k + 1] = start[k] + c.counts[k];
+    // Fill in fixed blocks of positions: each block finds its first value, then runs on.
+    const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+    parallel_for(nb, [&](std::size_t b) {
+      const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+      std::size_t k = static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), lo) - start.begin()) - 1;
+      for (std::size_t j = lo; j < hi; ++j) {
+        while (j >= start[k + 1]) ++k;
+        v[j] = static_cast<double>(c.lo + static_cast<std::int64_t>(k)) + 0.0;
+      }
+    });
+    return v;
+  }
+  return sorted_copy(x);
+}
 
 std::vector<double> quantiles(std::span<const double> x, std::span<const double> probs) {
-  if (x.empty()) return std::vector<double>(probs.size(), kNaN);
-  return quantiles_of_sorted(sorted_copy(x), probs);
+  std::vector<double> out(probs.size(), kNaN);
+  if (x.empty()) return out;
+  // The two order statistics each probability needs, found by radix select: no sorted copy.
+  const std::size_t n = x.size();
+  std::vector<std::uint64_t> ranks;
+  for (const double p : probs) {
+    CREDSIM_ASSERT(p >= 0.0 && p <= 1.0);
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p)), n - 1);
+    ranks.push_back(lo);
+    if (lo + 1 < n) ranks.push_back(lo + 1);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  const auto sel = select_ranks(n, [&](std::size_t i) { return order_bits(x[i]); }, ranks, false);
+  auto at = [&](std::size_t r) {
+    return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
+  };
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    const double p = probs[k];
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const double h = static_cast<double>(n - 1) * p;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(h)), n - 1);
+    const double frac = h - static_cast<double>(lo);
+    out[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
+  }
+  return out;
+}
+
+std::vector<double> quantiles_of_counts(const ValueCounts& c, std::span<const double> probs) {
+  std::vector<double> out(probs.size(), kNaN);
+  if (c.n == 0) return out;
+  const std::uint64_t n = c.n;
+  auto at = [&](std::uint64_t r) {  // the value of rank r (0-based)
+    std::size_t k = 0;
+    for (std::uint64_t seen = c.counts[0]; seen <= r; seen += c.counts[++k]) {}
+    return static_cast<double>(c.lo + static_cast<std::int64_t>(k));
+  };
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    const double p = probs[k];
+    CREDSIM_ASSERT(p >= 0.0 && p <= 1.0);
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const double h = static_cast<double>(n - 1) * p;
+    const std::uint64_t lo = std::min(static_cast<std::uint64_t>(std::floor(h)), n - 1);
+    const double frac = h - static_cast<double>(lo);
+    out[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
+  }
+  return out;
+}
+
+double gini_of_counts(const ValueCounts& c) {
+  __extension__ using I128 = __int128;  // GCC/Clang builtin; avoids a -Wpedantic warning
+  if (c.n == 0) return 0.0;
+  CREDSIM_ASSERT(c.lo >= 0);
+  // Σ v·count and Σ_i (2i − n − 1)·x_(i) exactly: the positions of a value v are a run
+  // [a, a + cnt) (0-based), whose weights 2i + 1 − n sum to cnt·(2a + cnt − n).
+  const auto n = static_cast<I128>(c.n);
+  I128 sum = 0, num = 0, a = 0;
+  for (std::size_t k = 0; k < c.counts.size(); ++k) {
+    const I128 cnt = static_cast<I128>(c.counts[k]), v = c.lo + static_cast<std::int64_t>(k);
+    sum += v * cnt;
+    num += v * cnt * (2 * a + cnt - n);
+    a += cnt;
+  }
+  if (sum == 0) return 0.0;
+  return static_cast<double>(num) / (static_cast<double>(c.n) * static_cast<double>(sum));
+}
+
+std::vector<std::uint64_t> histogram_of_counts(const ValueCounts& c, double lo, double hi, std::size_t bins) {
+  CREDSIM_ASSERT(bins > 0 && lo < hi);
+  std::vector<std::uint64_t> out(bins, 0);
+  if (bins == 0) return out;
+  const double w = (hi - lo) / static_cast<double>(bins);
+  for (std::size_t k = 0; k < c.counts.size(); ++k)
+    if (c.counts[k]) out[bin_index(static_cast<double>(c.lo + static_cast<std::int64_t>(k)), lo, w, bins)] += c.counts[k];
+  return out;
 }
 
 std::vector<double> quantiles_of_sorted(std::span<const double> v, std::span<const double> probs) {
@@ -202,18 +359,7 @@ std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, doubl
   std::vector<std::uint64_t> out(bins, 0);
   if (bins == 0) return out;
   const double w = (hi - lo) / static_cast<double>(bins);
-  const std::size_t last = bins - 1;
-  // The division guesses the bin; the two loops then settle it against the edges lo + i·w
-  // themselves, so membership follows the documented half-open intervals even where the
-  // quotient rounds across an edge. They run at most a step or two.
-  auto bin_of = [&](double v) -> std::size_t {
-    if (!(v >= lo)) return 0;  // below lo (and NaN, which is a precondition violation)
-    const double t = (v - lo) / w;
-    std::size_t i = t >= static_cast<double>(last) ? last : static_cast<std::size_t>(t);
-    while (i > 0 && v < lo + static_cast<double>(i) * w) --i;
-    while (i < last && v >= lo + static_cast<double>(i + 1) * w) ++i;
-    return i;
-  };
+  auto bin_of = [&](double v) { return bin_index(v, lo, w, bins); };
   // One private histogram per thread, added at the end: integer counts, so exact and
   // identical for any thread count.
   const int nt = omp_get_max_threads();
@@ -255,13 +401,45 @@ std::vector<std::uint8_t> deciles(std::span<const double> key) {
   const std::size_t n = key.size();
   std::vector<std::uint8_t> out(n);
   if (n == 0) return out;
-  const std::vector<Keyed> s = sorted_by_key(key);
-  // rank r (0-based) → ⌊10r/n⌋; 10r cannot overflow 64 bits for any n that fits in memory.
-  parallel_for(n, [&](std::size_t r) {
-    out[s[r].idx] = static_cast<std::uint8_t>(kDeciles * r / n);
+  // ⌊10ρ/n⌋ counts the d in 1…9 with ρ ≥ ⌈dn/10⌉: find the elements of those ranks (radix
+  // select, no sort, no copy), then each element's decile is how many of them it is not below.
+  std::vector<std::uint64_t> ranks;
+  for (std::uint64_t d = 1; d < kDeciles; ++d)
+    if (const std::uint64_t r = (d * n + kDeciles - 1) / kDeciles; r < n) ranks.push_back(r);
+  auto k = [&](std::size_t i) { return order_bits(key[i]); };
+  const std::vector<Selected> b = select_ranks(n, k, ranks, true);
+  parallel_for(n, [&](std::size_t i) {
+    const std::uint64_t ki = k(i);
+    std::uint8_t d = 0;
+    for (const Selected& s : b) d += ki > s.key || (ki == s.key && i >= s.idx);
+    out[i] = d;
   });
   return out;
 }
+
+namespace {
+template <class V>
+RankOrder rank_order_of(std::span<const V> b) {
+  const std::size_t n = b.size();
+  RankOrder r;
+  r.order.resize(n);
+  parallel_for(n, [&](std::size_t i) { r.order[i] = static_cast<std::uint32_t>(i); });
+  // Indices sorted by (b, index): the stable radix sort from index order, reading each key
+  // where it lies (4 + 4 bytes a value instead of a 16-byte key/index pair and its buffer).
+  radix_sort(r.order, [&](std::uint32_t i) { return order_bits(static_cast<double>(b[i])); });
+  r.tie_with_prev.assign((n + 63) / 64, 0);
+  parallel_for(r.tie_with_prev.size(), [&](std::size_t w) {
+    std::uint64_t bits = 0;
+    for (std::size_t j = std::max<std::size_t>(w * 64, 1); j < std::min(n, (w + 1) * 64); ++j)
+      if (b[r.order[j]] == b[r.order[j - 1]]) bits |= std::uint64_t{1} << (j & 63);
+    r.tie_with_prev[w] = bits;
+  });
+  return r;
+}
+}  // namespace
+
+RankOrder rank_order(std::span<const double> b) { return rank_order_of(b); }
+RankOrder rank_order(std::span<const float> b) { return rank_order_of(b); }
 
 std::vector<double> share_by_decile(std::span<const std::uint8_t> decile,
                                     std::span<const std::uint8_t> flag) {
@@ -290,15 +468,35 @@ double spearman(std::span<const double> a, std::span<const double> b) {
   CREDSIM_ASSERT(a.size() == b.size());
   const std::size_t n = std::min(a.size(), b.size());
   if (n < 2) return kNaN;
-  const std::vector<double> ra = average_ranks(a.first(n));
-  const std::vector<double> rb = average_ranks(b.first(n));
-  // Average ranks always sum to n(n+1)/2, so both means are exactly (n+1)/2.
-  const double m = (static_cast<double>(n) + 1.0) * 0.5;
-  const double sab = deterministic_sum<double>(n, [&](std::size_t i) { return (ra[i] - m) * (rb[i] - m); });
-  const double saa = deterministic_sum<double>(n, [&](std::size_t i) { return (ra[i] - m) * (ra[i] - m); });
-  const double sbb = deterministic_sum<double>(n, [&](std::size_t i) { return (rb[i] - m) * (rb[i] - m); });
-  if (saa == 0.0 || sbb == 0.0) return kNaN;
-  return std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0);
+  // a integer-valued (a score): ranks by counting, b's order by a sort; otherwise both sorted.
+  // Either way the sums of products of centred ranks are exact 128-bit integers.
+  ValueCounts ca;
+  auto all = [](std::size_t) { return true; };
+  if (count_integers(n, [&](std::size_t i) { return a[i]; }, ca, std::max<std::size_t>(n, 1024)) && ca.n == n)
+    return spearman_counted(rank_order(b.first(n)), ca, all, [&](std::size_t i) { return a[i]; });
+  // Otherwise a's doubled average ranks 2r (1-based; integers ≤ 2n, 4 bytes each while they fit)
+  // from its sorted order, then the same walk along b's order.
+  auto with = [&](auto zero) {
+    using R = decltype(zero);
+    std::vector<R> ra2(n);
+    {
+      const RankOrder oa = rank_order(a.first(n));
+      const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+      parallel_for(nb, [&](std::size_t blk) {
+        const std::size_t lo = blk * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+        std::size_t g = lo;
+        while (g < hi && g > 0 && oa.tie(g)) ++g;  // the tail of a group begun in an earlier block
+        while (g < hi) {
+          std::size_t e = g + 1;
+          while (e < n && oa.tie(e)) ++e;
+          for (std::size_t k = g; k < e; ++k) ra2[oa.order[k]] = static_cast<R>(g + 1 + e);
+          g = e;
+        }
+      });
+    }
+    return spearman_ranked(rank_order(b.first(n)), n, all, [&](std::size_t i) { return ra2[i]; });
+  };
+  return 2 * n + 1 <= std::numeric_limits<std::uint32_t>::max() ? with(std::uint32_t{0}) : with(std::uint64_t{0});
 }
 
 }  // namespace credsim::measure

@@ -4,8 +4,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include "credsim/measure/rank_order.hpp"
 
 namespace credsim::measure {
 
@@ -57,6 +60,53 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
 
 // Spearman rank correlation: Pearson correlation of the ranks, tied values given their average
 // rank. NaN when n < 2 or either side is constant (the correlation is undefined there).
+// The three sums of products of centred ranks are exact (128-bit integers over doubled ranks),
+// so the result is the correctly rounded sums' quotient whatever the order of summation.
 double spearman(std::span<const double> a, std::span<const double> b);
 
+// ---------- integer-valued columns: counting instead of sorting ----------
+
+// The counts of each value of an integer-valued column (composite and FICO scores, points
+// balances): counts[v − lo] for lo ≤ v ≤ lo + counts.size() − 1, n values in all.
+struct ValueCounts {
+  std::int64_t lo = 0;
+  std::vector<std::uint64_t> counts;
+  std::uint64_t n = 0;
+};
+
+// Counts of the values get(i), i < n, that are not NaN (NaN values are left out) when every such
+// value is an integer in a range of at most max_range values; false (and `out` unspecified)
+// otherwise. Integer counts: the same for any thread count.
+template <class Get>
+bool count_integers(std::size_t n, Get get, ValueCounts& out, std::size_t max_range = std::size_t{1} << 20);
+
+// Type-7 quantiles (as quantiles()), Gini (as gini(), exact: 128-bit integer sums) and the
+// histogram (as histogram()) of the counted values: the same values as from the sorted column.
+std::vector<double> quantiles_of_counts(const ValueCounts& c, std::span<const double> probs);
+double gini_of_counts(const ValueCounts& c);
+std::vector<std::uint64_t> histogram_of_counts(const ValueCounts& c, double lo, double hi, std::size_t bins);
+
+// Mean and standard deviation of get(i) over the i < n with keep(i), with exactly the floating
+// operations of mean() and stdev() on the kept values gathered in index order: the same bytes,
+// without the copy.
+template <class Keep, class Get>
+double mean_where(std::size_t n, Keep keep, Get get);
+template <class Get>
+double mean_of(std::size_t n, Get get);
+template <class Get>
+double stdev_of(std::size_t n, Get get);
+
+// Spearman correlation of a (over the i with keep(i)) with a fixed column b whose order is given:
+// order = the indices sorted by (b, index), tie_with_prev[j] = whether b[order[j]] equals
+// b[order[j−1]] (both from rank_order()). The ranks of b are taken among the kept elements;
+// those of a from its counts (a must be integer-valued: count_integers over the kept ones).
+// Same value as spearman() on the kept values gathered in index order.
+RankOrder rank_order(std::span<const double> b);  // b has fewer than 2^32 values, no NaN
+RankOrder rank_order(std::span<const float> b);
+template <class Keep, class GetA>
+double spearman_counted(const RankOrder& b, const ValueCounts& a_counts, Keep keep, GetA get_a);
+
 }  // namespace credsim::measure
+
+#include "credsim/measure/stats_impl.hpp"
+

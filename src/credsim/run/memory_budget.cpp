@@ -84,9 +84,9 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   if (sc.adapt.model != AdaptModel::kNone)
     add("adaptation (responsiveness, responses, learning)", n * 4 * (8 + (sc.adapt.model == AdaptModel::kLearning ? 6 : 0)));
   // The harm metrics keep snapshots of the measured ticks a later window starts at, at most
-  // held_max of them at once (MODEL.md section 20).
+  // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
   const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);
-  add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded));
+  add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded) + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
   add("measure stage temporaries (sorted copies, ranks)", n * 40);
   // The ledger grows by every record: expected records per person per tick × ticks × 28 B.
   double per_tick = 0;
