@@ -1,0 +1,64 @@
+// The memory estimate (run/memory_budget.cpp) against what the simulation holds, part by part
+// (manifest.json: estimated_peak_parts, model_bytes_parts). Column layouts are exact, so those
+// parts must match to the byte per person; the parts that depend on what happens (agency
+// parties, the ledger) within the tolerance docs/PERFORMANCE.md reports. A column added to a
+// component without its constant in the estimate fails here.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "credsim/run/memory_budget.hpp"
+#include "credsim/run/runner.hpp"
+#include "credsim/scenario/scenario.hpp"
+#include "test_support.hpp"
+
+namespace credsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The estimate part whose description starts with `prefix` (bytes), or -1.
+double estimated(const nlohmann::json& parts, const std::string& prefix) {
+  for (const auto& [what, bytes] : parts.items())
+    if (what.rfind(prefix, 0) == 0) return bytes.get<double>();
+  return -1;
+}
+
+TEST(MemoryEstimate, EachPartMatchesTheSimulationsOwnAccount) {
+  test::TempDir tmp("estimate");
+  const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
+                                    {"society.persons=40000", "graph.mean_degree=20", "run.ticks=8"});
+  RunOptions opt;
+  opt.out_dir = tmp.path() / "r";
+  run_scenario(sc, opt);
+  const auto m = nlohmann::json::parse(test::slurp(opt.out_dir / "manifest.json"));
+  const auto& est = m.at("estimated_peak_parts");
+  const auto& got = m.at("model_bytes_parts");
+  const double n = m.at("persons").get<double>();
+  auto per_person = [&](double bytes) { return bytes / n; };
+  // Exact layouts.
+  EXPECT_DOUBLE_EQ(per_person(estimated(est, "persons")), per_person(got.at("persons").get<double>()));
+  EXPECT_DOUBLE_EQ(per_person(estimated(est, "system sesame")), per_person(got.at("system.sesame").get<double>()));
+  EXPECT_DOUBLE_EQ(per_person(estimated(est, "adaptation")), per_person(got.at("adaptation").get<double>()));
+  // The graph at the start; adaptation cuts ties (about 1 % a tick here), so at the end it is
+  // smaller by what was cut.
+  const double graph = per_person(got.at("graph").get<double>());
+  EXPECT_LE(graph, per_person(estimated(est, "graph")));
+  EXPECT_GT(graph, 0.9 * per_person(estimated(est, "graph")));
+  EXPECT_NEAR(per_person(estimated(est, "one tick's events")),
+              per_person(got.at("tick_events").get<double>() + got.at("economy").get<double>() +
+                         got.at("consequences").get<double>()),
+              1.0);
+  EXPECT_NEAR(per_person(estimated(est, "system court")), per_person(got.at("system.court").get<double>()), 1.0);
+  EXPECT_NEAR(per_person(estimated(est, "system city")), per_person(got.at("system.city").get<double>()), 3.0);
+  // What happens: the agency lists' parties after 8 ticks. The account counts the capacity of
+  // the growing party arrays (up to twice what is used, depending on where growth stopped: 64
+  // B/person here, 55 at 200,000 persons), the estimate what is used (49).
+  const double agencies = per_person(got.at("system.agencies").get<double>());
+  EXPECT_NEAR(per_person(estimated(est, "system agencies")), agencies, 0.3 * agencies);
+}
+
+}  // namespace
+}  // namespace credsim
