@@ -32,25 +32,38 @@ bool non_member(const std::string& g) { return g == "unrated" || g == "none"; }
 // By symmetry both ends have the same mean and variance, so r = cov / var.
 double score_assortativity(const graph::Csr& g, const std::vector<float>& s) {
   const std::size_t n = g.num_nodes();
-  std::vector<std::uint32_t> finite_nb(n, 0);
-  parallel_for(n, [&](std::size_t u) {
-    if (!std::isfinite(s[u])) return;
-    std::uint32_t c = 0;
-    for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += std::isfinite(s[v]) ? 1u : 0u;
-    finite_nb[u] = c;
-  });
-  const auto arcs = deterministic_sum<std::uint64_t>(n, [&](std::size_t u) { return std::uint64_t{finite_nb[u]}; });
+  // Arcs from u to a scored neighbour. When every score is finite (composite) that is u's degree,
+  // read from the offsets: no pass over the edges and no per-person array.
+  std::uint64_t non_finite = 0;
+#pragma omp parallel for schedule(static) reduction(+ : non_finite)
+  for (std::int64_t u = 0; u < static_cast<std::int64_t>(n); ++u) non_finite += std::isfinite(s[static_cast<std::size_t>(u)]) ? 0 : 1;
+  std::vector<std::uint32_t> counted;
+  if (non_finite > 0) {
+    counted.assign(n, 0);
+    parallel_for(n, [&](std::size_t u) {
+      if (!std::isfinite(s[u])) return;
+      std::uint32_t c = 0;
+      for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += std::isfinite(s[v]) ? 1u : 0u;
+      counted[u] = c;
+    });
+  }
+  auto finite_nb = [&](std::size_t u) -> std::uint64_t {
+    return non_finite > 0 ? counted[u] : g.degree(static_cast<NodeId>(u));
+  };
+  const auto arcs = deterministic_sum<std::uint64_t>(n, [&](std::size_t u) { return finite_nb(u); });
   if (arcs == 0) return kNaN;
   const double m = deterministic_sum<double>(n, [&](std::size_t u) {
-                     return finite_nb[u] ? finite_nb[u] * static_cast<double>(s[u]) : 0.0;
+                     const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
+                     return c ? c * static_cast<double>(s[u]) : 0.0;
                    }) / static_cast<double>(arcs);
   const double var = deterministic_sum<double>(n, [&](std::size_t u) {
-    if (!finite_nb[u]) return 0.0;
+    const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
+    if (!c) return 0.0;
     const double d = static_cast<double>(s[u]) - m;
-    return finite_nb[u] * d * d;
+    return c * d * d;
   });
   const double cov = deterministic_sum<double>(n, [&](std::size_t u) {
-    if (!finite_nb[u]) return 0.0;
+    if (!finite_nb(u)) return 0.0;
     const double du = static_cast<double>(s[u]) - m;
     double c = 0;
     for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
