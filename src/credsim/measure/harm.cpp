@@ -206,10 +206,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
                                   std::max<std::size_t>(n, 1024))) {
         rho = measure::spearman_counted(initial_wealth_order_, counts, finite, value);
       } else {
-        std::vector<double> x, w;
-        for (std::size_t i = 0; i < n; ++i)
-          if (finite(i)) x.push_back(s[i]), w.push_back(p.initial_wealth[i]);
-        rho = measure::spearman(x, w);
+        rho = measure::spearman_finite(initial_wealth_order_, s);
       }
       out.row(t, sys, "score_wealth_spearman", "", rho);
       out.row(t, sys, "score_drift", "", finite_mean(s) - score_mean0_[k]);

@@ -499,4 +499,36 @@ double spearman(std::span<const double> a, std::span<const double> b) {
   return 2 * n + 1 <= std::numeric_limits<std::uint32_t>::max() ? with(std::uint32_t{0}) : with(std::uint64_t{0});
 }
 
+double spearman_finite(const RankOrder& b, std::span<const float> a) {
+  const std::size_t n = a.size();
+  CREDSIM_ASSERT(b.order.size() == n);
+  auto keep = [&](std::size_t i) { return std::isfinite(a[i]); };
+  auto with = [&](auto zero) {
+    using R = decltype(zero);
+    std::vector<R> ra2(n, 0);  // doubled average rank among the kept values (0: not kept)
+    std::uint64_t m = 0;
+    {
+      std::vector<std::uint32_t> idx;  // the kept indices, in index order, then sorted by (a, index)
+      for (std::size_t i = 0; i < n; ++i)
+        if (keep(i)) idx.push_back(static_cast<std::uint32_t>(i));
+      m = idx.size();
+      radix_sort(idx, [&](std::uint32_t i) { return order_bits(static_cast<double>(a[i])); });
+      const std::size_t nb = (m + kReduceBlock - 1) / kReduceBlock;
+      parallel_for(nb, [&](std::size_t blk) {
+        const std::size_t lo = blk * kReduceBlock, hi = std::min<std::size_t>(m, lo + kReduceBlock);
+        std::size_t g = lo;
+        while (g < hi && g > 0 && a[idx[g]] == a[idx[g - 1]]) ++g;  // a group begun in an earlier block
+        while (g < hi) {
+          std::size_t e = g + 1;
+          while (e < m && a[idx[e]] == a[idx[g]]) ++e;
+          for (std::size_t k = g; k < e; ++k) ra2[idx[k]] = static_cast<R>(g + 1 + e);
+          g = e;
+        }
+      });
+    }
+    return spearman_ranked(b, m, keep, [&](std::size_t i) { return ra2[i]; });
+  };
+  return 2 * n + 1 <= std::numeric_limits<std::uint32_t>::max() ? with(std::uint32_t{0}) : with(std::uint64_t{0});
+}
+
 }  // namespace credsim::measure

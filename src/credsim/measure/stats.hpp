@@ -105,6 +105,9 @@ RankOrder rank_order(std::span<const double> b);  // b has fewer than 2^32 value
 RankOrder rank_order(std::span<const float> b);
 template <class Keep, class GetA>
 double spearman_counted(const RankOrder& b, const ValueCounts& a_counts, Keep keep, GetA get_a);
+// The same for any float column a over its finite values (ratings): a's ranks among them from
+// a radix sort of their indices (4 + 4 bytes a kept value, then 4 bytes a person of ranks).
+double spearman_finite(const RankOrder& b, std::span<const float> a);
 
 }  // namespace credsim::measure
 

@@ -234,6 +234,15 @@ TEST(Counting, SpearmanOverAKeptSubsetAgainstTheGatheredValues) {
   const double got = spearman_counted(o, c, keep, [&](std::size_t i) { return s[i]; });
   expect_same(got, naive_spearman(x, y), "subset");
   expect_same(got, spearman(x, y), "subset vs spearman()");
+  // Non-integer scores (ratings) with ties and NaN gaps, through spearman_finite.
+  std::vector<float> r(n);
+  for (std::size_t i = 0; i < n; ++i) r[i] = g() % 5 == 0 ? std::nanf("") : static_cast<float>(g() % 900) / 200.0f + 1.0f;
+  std::vector<double> xr, yr;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(r[i])) xr.push_back(r[i]), yr.push_back(w[i]);
+  expect_same(spearman_finite(o, r), naive_spearman(xr, yr), "ratings");
+  const std::vector<float> one{std::nanf(""), 2.5f, std::nanf("")}, wide{1, 2, 3};
+  EXPECT_TRUE(std::isnan(spearman_finite(rank_order(wide), one)));
   // Nobody kept, or one: NaN.
   ValueCounts none;
   EXPECT_TRUE(std::isnan(spearman_counted(o, none, [](std::size_t) { return false; }, [&](std::size_t i) { return s[i]; })));
