@@ -74,14 +74,28 @@ std::vector<Selected> select_ranks(std::size_t n, KeyFn key, const std::vector<s
     std::vector<std::uint64_t> hist(np * kBins, 0);
     for (const auto& h : local)
       for (std::size_t k = 0; k < hist.size(); ++k) hist[k] += h[k];
+    bool all_unique = true;  // every target's prefix now shared by no other element
     for (std::size_t t = 0; t < T; ++t) {
       const std::size_t slot = static_cast<std::size_t>(std::lower_bound(P.begin(), P.end(), prefix[t]) - P.begin());
       const std::uint64_t* c = &hist[slot * kBins];
       std::size_t d = 0;
       while (rest[t] >= c[d]) rest[t] -= c[d], ++d;  // rest[t] < the prefix's count: stops in range
       prefix[t] = (prefix[t] << width) | d;
+      all_unique &= c[d] == 1;
     }
     consumed += width;
+    if (all_unique && consumed < 64) {
+      // Distinct values (wealth, mostly) settle after two or three digits: one pass reads each
+      // target's only element, key and index, instead of the remaining digits.
+      std::vector<Selected> out(T);
+      const unsigned drop = 64 - consumed;
+      parallel_for(n, [&](std::size_t i) {
+        const std::uint64_t k = key(i), pre = k >> drop;
+        for (std::size_t t = 0; t < T; ++t)
+          if (prefix[t] == pre) out[t] = {k, i};  // one element has this prefix: one writer
+      });
+      return out;
+    }
   }
   std::vector<Selected> out(T);
   for (std::size_t t = 0; t < T; ++t) out[t] = {prefix[t], 0};
