@@ -128,6 +128,7 @@ void Tracer::line(const Json& j) {
 }
 
 void Tracer::flush() { out_->flush(); }
+void Tracer::sync() { out_->sync(); }
 void Tracer::commit() { out_->commit(); }
 
 Tracer::SystemState Tracer::read(const System& s, NodeId i) const {

@@ -76,6 +76,7 @@ class Tracer {
   void end_tick(const SimContext& ctx, const Consequences& cons);  // after consequences
   void finish(const SimContext& ctx);  // last line per person and system: the state now
   void flush();
+  void sync();  // flush and fsync (before a checkpoint records the file's length)
   void commit();
 
   // ---- Called by systems (one thread), only for traced persons.

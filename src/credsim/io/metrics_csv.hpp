@@ -47,7 +47,8 @@ class MetricsCsv {
   double last_value(std::size_t handle) const { return watched_[handle].value; }
   bool seen(std::size_t handle, Tick tick) const { return watched_[handle].written && watched_[handle].tick == tick; }
   void row(Tick tick, std::string_view system, std::string_view metric, std::string_view key, double value);
-  void end_tick();  // flush what this tick wrote
+  void end_tick();  // flush what this tick wrote (to the OS: a killed run keeps it)
+  void sync() { file_.sync(); }  // and to the disk (before a checkpoint records its length)
   void commit() { file_.commit(); }
   std::size_t rows() const { return rows_; }
 

@@ -65,12 +65,17 @@ void OutputFile::write(std::string_view text) {
 void OutputFile::flush() {
   if (!f_) return;
   if (std::fflush(f_) != 0) fail("cannot write");
+}
+
+void OutputFile::sync() {
+  if (!f_) return;
+  flush();
   if (::fsync(fileno(f_)) != 0 && errno != EINVAL) fail("cannot sync");
 }
 
 void OutputFile::commit() {
   if (!f_) return;
-  flush();
+  sync();
   if (std::fclose(f_) != 0) {
     f_ = nullptr;
     fail("cannot close");

@@ -22,8 +22,9 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
 
   void write(std::string_view text);
-  void flush();   // to the OS and the disk (fsync): survives a crash of the process
-  void commit();  // flush, close, rename NAME.partial → NAME
+  void flush();   // to the OS (fflush): survives a crash or kill of the process
+  void sync();    // and to the disk (fsync): survives a crash of the machine (checkpoints)
+  void commit();  // sync, close, rename NAME.partial → NAME
   const std::filesystem::path& final_path() const { return final_; }
   const std::filesystem::path& partial_path() const { return partial_; }
   std::uint64_t bytes() const { return bytes_; }  // the file's length so far

@@ -93,12 +93,13 @@ struct Session {
 // OUT/checkpoint/state.partial, fsync'd, then renamed over OUT/checkpoint/state: the previous
 // checkpoint stays whole until the new one is.
 void write_checkpoint(const std::filesystem::path& out_dir, const Scenario& sc, Session s, double session_wall,
-                      const io::MetricsCsv& metrics, Simulation& sim) {
+                      io::MetricsCsv& metrics, Simulation& sim) {
   const std::filesystem::path dir = out_dir / "checkpoint", partial = dir / "state.partial";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) checkpoint_write_failed(dir, ec, "create checkpoint folder");
   s.wall_seconds += session_wall;
+  metrics.sync();  // what the checkpoint says metrics.csv holds is on disk before it is
   try {
     ckpt::Archive a = ckpt::Archive::create(
         partial, ckpt::Header{ckpt::kFormatVersion, kVersion, ckpt::hash_text(sc.resolved_json), sim.tick()});

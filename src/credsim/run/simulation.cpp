@@ -255,7 +255,8 @@ void Simulation::state(ckpt::Archive& a) {
   std::vector<NodeId> traced;
   std::uint64_t trace_bytes = 0;
   if (tracing) {
-    tracer_->flush();  // the file holds exactly trace_bytes
+    if (a.loading()) tracer_->flush();
+    else tracer_->sync();  // the file holds exactly trace_bytes, on disk before the checkpoint
     traced = tracer_->persons();
     trace_bytes = tracer_->bytes_written();
   }
