@@ -87,7 +87,12 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
   const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);
   add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded) + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
-  add("measure stage temporaries (sorted copies, ranks)", n * 40);
+  // A measured tick's largest temporary: the sorted copy of wealth and its radix buffer for the
+  // wealth Gini (16 B), or the FICO reporter's three double columns (24 B); every other metric
+  // counts or selects in place (MODEL.md, measurement).
+  bool fico = false;
+  for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
+  add("measure stage temporaries (sorted wealth, a reporter's copies)", n * (fico ? 24 : 16));
   // The ledger grows by every record: expected records per person per tick × ticks × 28 B.
   double per_tick = 0;
   for (const EventTypeSpec& t : sc.events.types())
