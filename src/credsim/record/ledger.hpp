@@ -45,7 +45,11 @@ class Ledger {
   // Records added in the current tick, and indices of records corrected in it.
   std::span<const Record> added() const { return {records_.data() + added_begin_, records_.size() - added_begin_}; }
   std::span<const std::uint64_t> corrected() const { return corrected_; }
-  std::size_t memory_bytes() const { return records_.capacity() * sizeof(Record); }
+  // What the records hold (a reservation beyond them is address space, not memory in use).
+  std::size_t memory_bytes() const { return records_.size() * sizeof(Record); }
+  // Room for this many records without moving them (Simulation reserves the run's expected
+  // count: no doubling copy, whose old and new arrays would coexist at the peak).
+  void reserve(std::size_t records) { records_.reserve(records); }
 
   // The record stage: detection of this tick's occurrences, misattribution, false records,
   // notification and appeal decisions. Deterministic for any thread count.

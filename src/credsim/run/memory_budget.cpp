@@ -10,6 +10,7 @@
 #include <string>
 
 #include "credsim/core/error.hpp"
+#include "credsim/record/ledger.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
 #include "credsim/measure/harm_window.hpp"
 
@@ -56,7 +57,22 @@ double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
   return share * (28 + 1.5 * 24 * hits + 9 * slots + 4 * static_cast<double>(a.agencies.size()));
 }
 
+// Expected ledger records per person per tick: every drawn event type's detected and false
+// records, the posts a composite may record, the missed instalments.
+double ledger_rate(const Scenario& sc) {
+  double per_tick = 0;
+  for (const EventTypeSpec& t : sc.events.types())
+    if (t.kind != EventKind::kDerived) per_tick += (t.rate + t.false_rate) * t.detection;
+  per_tick += (sc.behaviour.unapproved_post_rate + sc.behaviour.embarrassing_post_rate) * 0.6 +
+              sc.behaviour.loan_share * sc.behaviour.miss_prob / sc.behaviour.repayment_period;
+  return per_tick;
+}
+
 }  // namespace
+
+double expected_ledger_records(const Scenario& sc, double persons) {
+  return persons * ledger_rate(sc) * static_cast<double>(sc.run.ticks);
+}
 
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
@@ -93,14 +109,10 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
   add("measure stage temporaries (sorted wealth, a reporter's copies)", n * (fico ? 24 : 16));
-  // The ledger grows by every record: expected records per person per tick × ticks × 28 B.
-  double per_tick = 0;
-  for (const EventTypeSpec& t : sc.events.types())
-    if (t.kind != EventKind::kDerived) per_tick += (t.rate + t.false_rate) * t.detection;
-  per_tick += (sc.behaviour.unapproved_post_rate + sc.behaviour.embarrassing_post_rate) * 0.6 +
-              sc.behaviour.loan_share * sc.behaviour.miss_prob / sc.behaviour.repayment_period;
-  add(fmt::format("ledger ({:.3g} records per person per tick, {} ticks)", per_tick, sc.run.ticks),
-      n * per_tick * sc.run.ticks * 28);
+  // The ledger grows by every record: expected records per person per tick × ticks × 28 B (room
+  // for them is reserved up front, so the array is never copied to a larger one).
+  add(fmt::format("ledger ({:.3g} records per person per tick, {} ticks)", ledger_rate(sc), sc.run.ticks),
+      expected_ledger_records(sc, n) * static_cast<double>(sizeof(Record)));
   // What any run holds besides the model: code, libraries, thread stacks, I/O buffers (measured:
   // peak RSS less model bytes of a 2,000-person run, docs/PERFORMANCE.md).
   add("program and runtime (code, libraries, thread stacks)", 7.5 * 1048576.0);

@@ -22,6 +22,10 @@ struct MemoryEstimate {
 // memory_bytes() (docs/PERFORMANCE.md compares the estimate with measured peaks).
 MemoryEstimate estimate_memory(const Scenario& sc, double persons, double edges);
 
+// Ledger records a run of sc.run.ticks ticks is expected to write for `persons` persons (the
+// estimate's ledger part; Simulation reserves room for a quarter more).
+double expected_ledger_records(const Scenario& sc, double persons);
+
 // MemAvailable from /proc/meminfo (0 if unknown).
 std::uint64_t available_memory_bytes();
 

@@ -10,6 +10,7 @@
 #include "credsim/graph/generators.hpp"
 #include "credsim/measure/metrics.hpp"
 #include "credsim/measure/stats.hpp"
+#include "credsim/run/memory_budget.hpp"
 #include "credsim/systems/registry.hpp"
 
 namespace credsim {
@@ -60,6 +61,12 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
   wealth_delta_.assign(n, 0.0);
   income_factor_.assign(n, 1.0f);
   adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
+  reserve_ledger();
+}
+
+void Simulation::reserve_ledger() {
+  const double expected = expected_ledger_records(scenario_, static_cast<double>(graph_.num_nodes()));
+  ledger_.reserve(std::max(ledger_.records().size(), static_cast<std::size_t>(1.25 * expected) + 1024));
 }
 
 std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() const {
@@ -273,6 +280,7 @@ void Simulation::state(ckpt::Archive& a) {
     if (wealth_delta_.size() != n || income_factor_.size() != n) a.corrupt("the per-person columns do not match the graph");
     if (tick_ > scenario_.run.ticks) a.corrupt("the tick is past the run's last tick");
     sampler_ = RareEventSampler(scenario_.events, society_.persons);
+    reserve_ledger();
   }
 }
 

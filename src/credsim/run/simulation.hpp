@@ -89,6 +89,7 @@ class Simulation {
 
  private:
   void state(ckpt::Archive& a);  // every section after the graph, both directions
+  void reserve_ledger();         // room for the run's expected ledger records (memory_budget.hpp)
   SimContext context() const;
   bool is_measure_tick(Tick t) const;
   void measure(io::MetricsCsv& out);
