@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
 #include "credsim/run/runner.hpp"
 #include "credsim/scenario/scenario.hpp"
+#include "preset_run.hpp"
 #include "test_support.hpp"
 
 namespace credsim {
@@ -51,24 +53,23 @@ TEST(Presets, EveryPresetRunsBriefly) {
   }
 }
 
+// metrics.csv of the integrated preset with these overrides, run with 1 and with 2 threads.
+std::array<std::string, 2> integrated_with_one_and_two_threads(const std::vector<std::string>& overrides,
+                                                               const test::TempDir& tmp) {
+  const int before = omp_get_max_threads();
+  std::array<std::string, 2> out;
+  for (int t = 1; t <= 2; ++t)
+    out[t - 1] = test::run_preset_metrics("integrated_2020", overrides, tmp.path() / std::to_string(t), t);
+  omp_set_num_threads(before);
+  return out;
+}
+
 TEST(Presets, IntegratedSystemIsDeterministicAcrossThreadCounts) {
   test::TempDir tmp("integrated");
-  const Scenario sc =
-      load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(), kShort);
-  const int before = omp_get_max_threads();
-  std::string out[2];
-  for (int t = 1; t <= 2; ++t) {
-    RunOptions opt;
-    opt.out_dir = tmp.path() / std::to_string(t);
-    opt.threads = t;
-    run_scenario(sc, opt);
-    out[t - 1] = slurp(opt.out_dir / "metrics.csv");
-  }
-  omp_set_num_threads(before);
+  const auto out = integrated_with_one_and_two_threads(kShort, tmp);
   ASSERT_GT(out[0].size(), 10000u);
   EXPECT_TRUE(out[0] == out[1]) << "metrics.csv differs between 1 and 2 threads";
 }
-
 
 // The smallest size of the country-scale series (bench/series.sh: the integrated preset, mean
 // degree 20, 4 ticks) at one million persons: the same bytes for 1 and 2 threads, with the
@@ -79,18 +80,8 @@ TEST(Presets, IntegratedAtBenchmarkScaleSameBytesForOneAndTwoThreads) {
   GTEST_SKIP() << "one million persons: release builds only (make test)";
 #else
   test::TempDir tmp("integrated-1m");
-  const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
-                                    {"society.persons=1000000", "graph.mean_degree=20", "run.ticks=4"});
-  const int before = omp_get_max_threads();
-  std::string out[2];
-  for (int t = 1; t <= 2; ++t) {
-    RunOptions opt;
-    opt.out_dir = tmp.path() / std::to_string(t);
-    opt.threads = t;
-    run_scenario(sc, opt);
-    out[t - 1] = slurp(opt.out_dir / "metrics.csv");
-  }
-  omp_set_num_threads(before);
+  const auto out =
+      integrated_with_one_and_two_threads({"society.persons=1000000", "graph.mean_degree=20", "run.ticks=4"}, tmp);
   ASSERT_NE(out[0].find("\n4,society,persons,,1000000\n"), std::string::npos);
   ASSERT_NE(out[0].find("\n4,adapt,ties_cut_total,,"), std::string::npos);
   EXPECT_TRUE(out[0] == out[1]) << "metrics.csv differs between 1 and 2 threads at one million persons";
