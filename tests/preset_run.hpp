@@ -1,5 +1,6 @@
 // Running a preset briefly in a test: the metrics.csv bytes of a short run with `threads` threads.
 #pragma once
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,6 +10,15 @@
 #include "test_support.hpp"
 
 namespace credsim::test {
+
+// Every preset (scenarios/*.toml), sorted by name.
+inline std::vector<std::filesystem::path> preset_files() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(CREDSIM_SOURCE_DIR) / "scenarios"))
+    if (e.path().extension() == ".toml") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 inline std::string run_preset_metrics(const std::string& preset, const std::vector<std::string>& overrides,
                                       const std::filesystem::path& dir, int threads) {

@@ -85,7 +85,10 @@ Stats compute_stats(const Csr& g) {
     for (std::size_t k = kRounds; k < nb.size(); ++k) f.link(static_cast<NodeId>(u), nb[k]);
   });
   // Sizes: every node's root, then counts (integers: the same for any thread count).
-  parallel_for(n, [&](std::size_t u) { f.parent[u] = f.find(static_cast<NodeId>(u)); });
+  parallel_for(n, [&](std::size_t u) {
+    // Atomic like every other access while threads still compress paths through this entry.
+    std::atomic_ref<NodeId>(f.parent[u]).store(f.find(static_cast<NodeId>(u)), std::memory_order_relaxed);
+  });
   std::vector<NodeId> size(n, 0);
   for (NodeId u = 0; u < n; ++u) {
     const EdgeIdx d = g.degree(u);

@@ -18,6 +18,7 @@
 #include "credsim/run/runner.hpp"
 #include "credsim/run/simulation.hpp"
 #include "credsim/scenario/scenario.hpp"
+#include "preset_run.hpp"
 #include "test_support.hpp"
 
 namespace credsim {
@@ -27,13 +28,7 @@ namespace fs = std::filesystem;
 using test::result_files;
 using test::slurp;
 
-std::vector<fs::path> presets() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(fs::path(CREDSIM_SOURCE_DIR) / "scenarios"))
-    if (e.path().extension() == ".toml") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<fs::path> presets() { return test::preset_files(); }
 
 // Small and short, with a measured tick every 3rd (stops fall on unmeasured ticks too) and a
 // short harm window so windowed metrics are written and depend on kept snapshots.

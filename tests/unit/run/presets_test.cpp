@@ -17,13 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> presets() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(fs::path(CREDSIM_SOURCE_DIR) / "scenarios"))
-    if (e.path().extension() == ".toml") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<fs::path> presets() { return test::preset_files(); }
 
 using test::slurp;
 
