@@ -82,6 +82,8 @@ Consequences::Consequences(const std::vector<RuleSpec>& rules, const EffectLibra
       case AppliesTo::kScrutinised: scrutinised_ |= bit; break;
       case AppliesTo::kLegalRepresentatives: legal_ |= bit; break;
     }
+    income_factor_[e] = static_cast<float>(library_.effects()[e].income_factor);
+    if (income_factor_[e] != 1.0f) income_effects_ |= bit;  // × 1.0f is exact: skipping it changes nothing
   }
   for (const RuleSpec& r : rules) {
     const System* sys = nullptr;
@@ -156,7 +158,7 @@ bool Consequences::holds(const Compiled& r, std::size_t i) const {
   return false;
 }
 
-void Consequences::apply(const Society& society, std::vector<double>& wealth_delta, std::vector<float>& income_factor) {
+void Consequences::apply(const Society& society, std::vector<double>& wealth_delta) {
   const Persons& p = society.persons;
   const auto& effects = library_.effects();
   parallel_for(p.size(), [&](std::size_t i) {
@@ -173,7 +175,6 @@ void Consequences::apply(const Society& society, std::vector<double>& wealth_del
     for (std::uint64_t bits = m; bits; bits &= bits - 1) {
       const EffectSpec& e = effects[std::countr_zero(bits)];
       wealth_delta[i] += e.weekly_value;
-      income_factor[i] *= static_cast<float>(e.income_factor);
     }
   });
 }

@@ -3,6 +3,8 @@
 // economics (EffectSpec) feed wealth and income. One listing can fan out into many sectors —
 // the memorandum mechanism — simply by a rule naming many effects.
 #pragma once
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,10 +28,17 @@ class Consequences {
   // the system does not publish what the condition reads.
   Consequences(const std::vector<RuleSpec>& rules, const EffectLibrary& library,
                const std::vector<std::unique_ptr<System>>& systems, const Society& society);
-  // Sets each person's active effects; adds their weekly values to wealth_delta and
-  // multiplies income_factor by their income factors.
-  void apply(const Society& society, std::vector<double>& wealth_delta, std::vector<float>& income_factor);
+  // Sets each person's active effects and adds their weekly values to wealth_delta.
+  void apply(const Society& society, std::vector<double>& wealth_delta);
   const std::vector<std::uint64_t>& active() const { return active_; }
+  // Person i's income multiplier from the active effects: 1 times each effect's income factor,
+  // in effect order (a function of active(), so no column holds it).
+  float income_factor(std::size_t i) const {
+    float f = 1.0f;
+    for (std::uint64_t bits = active_[i] & income_effects_; bits; bits &= bits - 1)
+      f *= income_factor_[std::countr_zero(bits)];
+    return f;
+  }
   const EffectLibrary& library() const { return library_; }
   std::uint64_t used_effects() const { return used_; }
   // wealth_decile: each person's current-wealth decile (computed here when null).
@@ -57,6 +66,8 @@ class Consequences {
   EffectLibrary library_;
   std::vector<Compiled> rules_;
   std::vector<std::uint64_t> active_;
+  std::uint64_t income_effects_ = 0;           // effects whose income factor is not 1
+  std::array<float, kMaxEffects> income_factor_{};  // each effect's income factor, as the product takes it
   std::uint64_t used_ = 0;  // effects named by some rule
   std::uint64_t parents_ = 0, scrutinised_ = 0, legal_ = 0, everyone_ = 0;  // effect bits by target
 };

@@ -34,7 +34,7 @@
 
 namespace credsim::ckpt {
 
-inline constexpr std::uint32_t kFormatVersion = 2;  // 2: sparse agency lists, estimate parts
+inline constexpr std::uint32_t kFormatVersion = 3;  // 2: sparse agency lists, estimate parts; 3: income factor derived
 
 // FNV-1a 64 of a text (the resolved scenario JSON): a resume must run the same scenario.
 std::uint64_t hash_text(std::string_view text);

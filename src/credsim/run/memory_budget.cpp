@@ -12,6 +12,7 @@
 #include "credsim/core/error.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
+#include "credsim/systems/points_spec.hpp"
 #include "credsim/measure/harm_window.hpp"
 
 namespace credsim {
@@ -74,18 +75,29 @@ double expected_ledger_records(const Scenario& sc, double persons) {
   return persons * ledger_rate(sc) * static_cast<double>(sc.run.ticks);
 }
 
+// City points per person: balance 4, grade 1, a bit per catalog entry that can warn, and about 3 B
+// for the records that count (a hash entry each, while valid) and the few automatic grades.
+static double points_bytes(const PointsSpec& s) {
+  int warn = 0;
+  if (s.warning_first)
+    for (const PointsCatalogEntry& e : s.catalog) warn += e.delta < 0;
+  return 5 + (warn + 7) / 8 + 3;
+}
+
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
   add("persons (traits, propensities, wealth)", n * 78);
   add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
-  add("one tick's events, economy, effects", n * (23 + 12 + 8 + 1));
+  // events 23, the wealth change 8 (income factors derive from the active effects), effects 8,
+  // the measured wealth decile 1.
+  add("one tick's events, economy, effects", n * (23 + 8 + 8 + 1));
   // Systems.
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
     if (d.type == "composite") per_person = 51, scored++, graded++;
-    else if (d.type == "points") per_person = 24, scored++, graded++;
+    else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 10.5, graded += 0;  // 4 flags + 3 counters; judgments are few
     else if (d.type == "agency_lists") per_person = 10 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
     else if (d.type == "corporate") per_person = 2, extra = sc.society.businesses * 120.0, graded++;

@@ -59,7 +59,6 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
   for (const SystemDecl& d : scenario_.systems) systems_.push_back(make_system(d, n));
   consequences_ = std::make_unique<Consequences>(scenario_.rules, scenario_.effects, systems_, society_);
   wealth_delta_.assign(n, 0.0);
-  income_factor_.assign(n, 1.0f);
   adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
   reserve_ledger();
 }
@@ -74,8 +73,7 @@ std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() cons
       {"graph", graph_.memory_bytes()},
       {"persons", society_.persons.memory_bytes()},
       {"tick_events", events_.memory_bytes() + occurrences_.capacity() * sizeof(Occurrence)},
-      {"economy", wealth_delta_.capacity() * sizeof(double) + income_factor_.capacity() * sizeof(float) +
-                      wealth_decile_.capacity()},
+      {"economy", wealth_delta_.capacity() * sizeof(double) + wealth_decile_.capacity()},
       {"ledger", ledger_.memory_bytes()},
       {"consequences", consequences_->memory_bytes()},
       {"harm_window", harm_.memory_bytes()},
@@ -127,7 +125,7 @@ void Simulation::initialise(io::MetricsCsv* metrics) {
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->initialise(ctx);
   });
-  timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_, income_factor_); });
+  timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_); });
   if (tracer_) tracer_->initial(ctx, *consequences_);
   timed(Stage::kAdapt, [&] { adapt_.prepare(ctx, *consequences_); });
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
@@ -156,17 +154,16 @@ void Simulation::step(io::MetricsCsv* metrics) {
   });
   timed(Stage::kConsequences, [&] {
     std::fill(wealth_delta_.begin(), wealth_delta_.end(), 0.0);
-    std::fill(income_factor_.begin(), income_factor_.end(), 1.0f);
     for (auto& s : systems_) s->consequences(ctx, wealth_delta_);
     for (const auto& [reporter, reward] : ledger_.rewards()) wealth_delta_[reporter] += reward;  // SPEC §1.7
-    consequences_->apply(society_, wealth_delta_, income_factor_);
+    consequences_->apply(society_, wealth_delta_);
     // The economy: savings from (effective) income, returns on wealth, purchases beyond the
     // consumption budget, late fees, and what privileges and sanctions are worth. Wealth never
     // falls below zero (no debt yet).
     const SocietySpec& soc = scenario_.society;
     const BehaviourSpec& beh = scenario_.behaviour;
     parallel_for(p.size(), [&](std::size_t i) {
-      const double income = static_cast<double>(p.income[i]) * income_factor_[i];
+      const double income = static_cast<double>(p.income[i]) * consequences_->income_factor(i);
       double w = p.wealth[i];
       w += w * soc.wealth_weekly_return + soc.savings_rate * income;
       w -= std::max(0.0, static_cast<double>(events_.spending[i]) - (1.0 - soc.savings_rate) * income);
@@ -255,7 +252,7 @@ void Simulation::state(ckpt::Archive& a) {
   a.section("harm");
   a(harm_);
   a.section("simulation");
-  a(wealth_delta_, income_factor_, wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
+  a(wealth_delta_, wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
   // Explain's tracer (--trace): the traced persons, trace.jsonl's length and their state.
   a.section("trace");
   bool tracing = tracer_ != nullptr;
@@ -277,7 +274,7 @@ void Simulation::state(ckpt::Archive& a) {
   }
   if (tracing) tracer_->checkpoint(a);
   if (a.loading()) {
-    if (wealth_delta_.size() != n || income_factor_.size() != n) a.corrupt("the per-person columns do not match the graph");
+    if (wealth_delta_.size() != n) a.corrupt("the per-person columns do not match the graph");
     if (tick_ > scenario_.run.ticks) a.corrupt("the tick is past the run's last tick");
     sampler_ = RareEventSampler(scenario_.events, society_.persons);
     reserve_ledger();

@@ -107,7 +107,6 @@ class Simulation {
   std::vector<std::unique_ptr<System>> systems_;
   std::unique_ptr<Consequences> consequences_;
   std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards
-  std::vector<float> income_factor_;  // this tick's income multiplier from effects
   std::vector<std::uint8_t> wealth_decile_;  // measure stage: decile of current wealth
   std::vector<std::size_t> target_handles_;
   std::vector<Calibration> calibration_;

@@ -80,8 +80,21 @@ PointsSpec read_points_spec(const scenario::Reader& r, const EventCatalog& catal
 
 Points::Points(std::string name, const PointsSpec& spec, std::size_t n)
     : name_(std::move(name)), spec_(spec), balance_(n, static_cast<float>(spec.base)), grade_(n, 0),
-      auto_grade_(n, 255), auto_until_(n, 0), warned_(n, 0),
-      unrated_(static_cast<std::uint8_t>(spec.grade_names.size())) {}
+      unrated_(static_cast<std::uint8_t>(spec.grade_names.size())) {
+  for (std::uint32_t r : spec_.regions) {
+    if (r >= scheme_region_.size()) scheme_region_.resize(r + 1, 0);
+    scheme_region_[r] = 1;
+  }
+  // Only negative entries warn, and only under warning_first: one bit each, as few bytes as
+  // they need (none at all without warnings).
+  warn_bit_of_entry_.assign(spec_.catalog.size(), -1);
+  int bits = 0;
+  if (spec_.warning_first)
+    for (std::size_t e = 0; e < spec_.catalog.size(); ++e)
+      if (spec_.catalog[e].delta < 0) warn_bit_of_entry_[e] = bits++;
+  warn_bytes_ = (static_cast<std::size_t>(bits) + 7) / 8;
+  warned_.assign(n * warn_bytes_, 0);
+}
 
 std::uint8_t Points::grade_of(double b) const {
   for (std::size_t k = 0; k < spec_.grade_lower.size(); ++k)
@@ -98,34 +111,31 @@ void Points::initialise(const SimContext& ctx) {
     for (std::size_t g = 0; g < spec_.grade_names.size(); ++g)
       if (spec_.grade_names[g] == spec_.catalog[e].automatic_grade) auto_grade_of_entry_[e] = static_cast<std::uint8_t>(g);
   }
-  const Persons& p = ctx.society.persons;
-  in_scheme_.assign(p.size(), spec_.regions.empty() ? 1 : 0);
-  for (std::uint32_t r : spec_.regions)
-    if (r + 1 < ctx.society.region_start.size())
-      std::fill(in_scheme_.begin() + ctx.society.region_start[r], in_scheme_.begin() + ctx.society.region_start[r + 1], 1);
   score(ctx);
 }
 
 void Points::record(const SimContext& ctx) {
   const Tick t = ctx.tick;
   const auto& records = ctx.ledger.records();
+  const Persons& p = ctx.society.persons;
   const std::uint64_t first = records.size() - ctx.ledger.added().size();
   // New records, in ledger order (deterministic; the number of records is small next to n).
   for (std::uint64_t k = first; k < records.size(); ++k) {
     const Record& r = records[k];
     const int e = entry_of_type_[r.type];
-    if (e < 0 || !in_scheme_[r.person] || !ctx.sees(*this, r)) continue;
+    if (e < 0 || !in_scheme(p, r.person) || !ctx.sees(*this, r)) continue;
     const PointsCatalogEntry& entry = spec_.catalog[e];
     const bool traced = tracer_ && tracer_->traced(r.person);  // explain (explain/trace.hpp)
     if (traced) tracer_->points_record(*this, r, k, e, entry.delta, spec_.warning_first, spec_.min, spec_.max);
     if (auto_grade_of_entry_[e] != 255) {
-      auto_grade_[r.person] = std::max(auto_grade_[r.person] == 255 ? std::uint8_t{0} : auto_grade_[r.person], auto_grade_of_entry_[e]);
-      auto_until_[r.person] = t + spec_.automatic_grade_ticks;
+      const auto [it, fresh] = auto_grade_.try_emplace(r.person, AutoGrade{auto_grade_of_entry_[e], 0});
+      if (!fresh) it->second.grade = std::max(it->second.grade, auto_grade_of_entry_[e]);
+      it->second.until = t + spec_.automatic_grade_ticks;
       if (traced) tracer_->points_cause(*this, r.person, "automatic_grade", k, r.type, 0, spec_.grade_names[auto_grade_of_entry_[e]]);
     }
     if (entry.delta == 0) continue;
-    if (entry.delta < 0 && spec_.warning_first && !(warned_[r.person] & (std::uint64_t{1} << e))) {
-      warned_[r.person] |= std::uint64_t{1} << e;  // "warning before punishment" (SPEC §1.2)
+    if (const int b = warn_bit_of_entry_[e]; b >= 0 && !warned(r.person, b)) {
+      warned_[static_cast<std::size_t>(r.person) * warn_bytes_ + b / 8] |= static_cast<std::uint8_t>(1u << (b % 8));  // "warning before punishment" (SPEC §1.2)
       ++warnings_;
       if (traced) tracer_->points_cause(*this, r.person, "warning", k, r.type, 0, "first record of this type: a warning only");
       continue;
@@ -173,26 +183,26 @@ void Points::record(const SimContext& ctx) {
 
 void Points::score(const SimContext& ctx) {
   const Tick t = ctx.tick;
-  parallel_for(balance_.size(), [&](std::size_t i) {
-    if (!in_scheme_[i]) {
-      grade_[i] = unrated_;
-      return;
+  const Persons& p = ctx.society.persons;
+  parallel_for(balance_.size(), [&](std::size_t i) { grade_[i] = in_scheme(p, i) ? grade_of(balance_[i]) : unrated_; });
+  // An automatic grade caps the grade while in force (only persons in the scheme get one).
+  for (auto it = auto_grade_.begin(); it != auto_grade_.end();) {
+    if (t < it->second.until) {
+      grade_[it->first] = std::max(grade_[it->first], it->second.grade);
+      ++it;
+    } else {
+      it = auto_grade_.erase(it);
     }
-    std::uint8_t g = grade_of(balance_[i]);
-    if (auto_grade_[i] != 255) {
-      if (t < auto_until_[i]) g = std::max(g, auto_grade_[i]);  // an automatic grade caps the grade
-      else auto_grade_[i] = 255;
-    }
-    grade_[i] = g;
-  });
+  }
 }
 
 void Points::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   const Tick t = ctx.tick;
+  const Persons& p = ctx.society.persons;
   std::vector<double> x;
   x.reserve(balance_.size());
   for (std::size_t i = 0; i < balance_.size(); ++i)
-    if (in_scheme_[i]) x.push_back(balance_[i]);
+    if (in_scheme(p, i)) x.push_back(balance_[i]);
   out.row(t, name_, "residents", "", static_cast<double>(x.size()));
   if (!x.empty()) {
     out.row(t, name_, "points_mean", "", measure::mean(x));
@@ -204,7 +214,7 @@ void Points::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   }
   std::vector<std::uint64_t> count(spec_.grade_names.size() + 1, 0);
   for (std::size_t i = 0; i < grade_.size(); ++i)
-    if (in_scheme_[i]) count[grade_[i]]++;
+    if (in_scheme(p, i)) count[grade_[i]]++;
   for (std::size_t g = 0; g < spec_.grade_names.size(); ++g)
     out.row(t, name_, "grade_share", spec_.grade_names[g], x.empty() ? 0.0 : static_cast<double>(count[g]) / x.size());
   out.row(t, name_, "records_counted", "", static_cast<double>(counted_));
@@ -222,14 +232,18 @@ SystemOutputs Points::outputs() const {
 }
 
 std::size_t Points::memory_bytes() const {
-  return balance_.size() * (sizeof(float) + 3 * sizeof(std::uint8_t) + sizeof(Tick) + sizeof(std::uint64_t)) +
-         applied_.size() * (sizeof(std::uint64_t) + sizeof(Applied) + 16);
+  // Hash-table entries: key, value and about two pointers of node and bucket overhead.
+  return balance_.size() * (sizeof(float) + sizeof(std::uint8_t)) + warned_.size() +
+         applied_.size() * (sizeof(std::uint64_t) + sizeof(Applied) + 16) +
+         auto_grade_.size() * (sizeof(NodeId) + sizeof(AutoGrade) + 16);
 }
 
 // Everything but the name and the spec (which the scenario gives again on resume).
 void Points::checkpoint(ckpt::Archive& a) {
-  a(entry_of_type_, auto_grade_of_entry_, in_scheme_, balance_, grade_, auto_grade_, auto_until_, warned_, applied_,
-    expiries_, warnings_, counted_, reversed_, unrated_);
+  a(entry_of_type_, auto_grade_of_entry_, balance_, grade_, auto_grade_, warned_, applied_, expiries_, warnings_,
+    counted_, reversed_, unrated_);
+  if (a.loading() && (warned_.size() != balance_.size() * warn_bytes_ || grade_.size() != balance_.size()))
+    a.corrupt("the city points' columns do not match the scenario");
 }
 
 }  // namespace credsim

@@ -47,14 +47,30 @@ class Points final : public System {
   };
   std::string name_;
   PointsSpec spec_;
+  // An automatic grade in force (few persons have one): the grade index and the tick it ends.
+  struct AutoGrade {
+    std::uint8_t grade;
+    Tick until;
+    template <class A>
+    void fields(A& a) {
+      a(grade, until);
+    }
+  };
+  bool in_scheme(const Persons& p, std::size_t i) const {
+    return spec_.regions.empty() || (p.region[i] < scheme_region_.size() && scheme_region_[p.region[i]]);
+  }
+  bool warned(NodeId i, int bit) const {
+    return warned_[static_cast<std::size_t>(i) * warn_bytes_ + bit / 8] & (1u << (bit % 8));
+  }
   std::vector<int> entry_of_type_;            // event type → catalog entry, or -1
   std::vector<std::uint8_t> auto_grade_of_entry_;  // grade index or 255
-  std::vector<std::uint8_t> in_scheme_;       // person lives in a region the scheme covers
+  std::vector<int> warn_bit_of_entry_;        // catalog entry → its bit in a person's warnings, or -1
+  std::vector<std::uint8_t> scheme_region_;   // region → 1 if the scheme covers it (spec_.regions)
   std::vector<float> balance_;
   std::vector<std::uint8_t> grade_;
-  std::vector<std::uint8_t> auto_grade_;      // 255 = none
-  std::vector<Tick> auto_until_;
-  std::vector<std::uint64_t> warned_;         // bit e: warned once for catalog entry e
+  std::unordered_map<NodeId, AutoGrade> auto_grade_;  // persons with an automatic grade in force
+  std::size_t warn_bytes_ = 0;                // bytes per person: one bit per entry that can warn
+  std::vector<std::uint8_t> warned_;          // persons × warn_bytes_: warned once for that entry
   std::unordered_map<std::uint64_t, Applied> applied_;  // ledger index → what it did
   std::deque<std::pair<Tick, std::uint64_t>> expiries_;  // (tick it stops counting, ledger index)
   std::uint64_t warnings_ = 0, counted_ = 0, reversed_ = 0;

@@ -103,8 +103,7 @@ TEST(Consequences, EffectsReachOnlyThoseTheyCanTouchWithTheirEconomics) {
       rule("court", "grade in [C, D]", {"slow_internet"})};
   Consequences c(rules, lib, w.systems, w.soc);
   std::vector<double> delta(4, 0.0);
-  std::vector<float> factor(4, 1.0f);
-  c.apply(w.soc, delta, factor);
+  c.apply(w.soc, delta);
   auto bit = [&](const char* e) { return std::uint64_t{1} << *lib.find(e); };
   EXPECT_EQ(c.active()[0], bit("deposit_waiver"));
   EXPECT_EQ(c.active()[1], bit("travel_ban") | bit("private_school_ban") | bit("profession_ban") |
@@ -116,14 +115,18 @@ TEST(Consequences, EffectsReachOnlyThoseTheyCanTouchWithTheirEconomics) {
   EXPECT_DOUBLE_EQ(delta[0], 4);
   EXPECT_DOUBLE_EQ(delta[1], -15 - 30 - 3);
   EXPECT_DOUBLE_EQ(delta[2], -15 - 3);
-  // Income factors multiply: profession ban 0.6 × executive ban 0.8.
-  EXPECT_FLOAT_EQ(factor[1], 0.6f * 0.8f);
-  EXPECT_FLOAT_EQ(factor[2], 1.0f);
+  // Income factors multiply, in effect order: profession ban 0.6 × executive ban 0.8 (exactly
+  // the float product the economy used to keep per person).
+  EXPECT_EQ(c.income_factor(1), 1.0f * 0.6f * 0.8f);
+  EXPECT_EQ(c.income_factor(2), 1.0f);
+  EXPECT_EQ(c.income_factor(0), 1.0f);
   // The mask follows the outputs: delisting person 2 lifts the ban.
   w.sys->listed[2] = 0;
   std::fill(delta.begin(), delta.end(), 0.0);
-  c.apply(w.soc, delta, factor);
+  c.apply(w.soc, delta);
   EXPECT_EQ(c.active()[2], bit("slow_internet"));
+  // Person 1 keeps the profession and executive bans: the factor follows the active effects.
+  EXPECT_EQ(c.income_factor(1), 0.6f * 0.8f);
 }
 
 TEST(Consequences, CompilationErrorsNameTheRule) {
@@ -168,12 +171,11 @@ TEST(Consequences, EffectsThatNeedVisibilityWorkOnlyWhenTheSystemIsThatVisible) 
     w.sys->set_visibility(vis);
     Consequences c(rules, lib, w.systems, w.soc);
     std::vector<double> delta(4, 0.0);
-    std::vector<float> factor(4, 1.0f);
-    c.apply(w.soc, delta, factor);
+    c.apply(w.soc, delta);
     // Person 3: not listed, score 600. Person 2: listed, score 599.5.
     EXPECT_EQ(c.active()[3], extra & bit("dating_visibility")) << visibility_name(vis);
     EXPECT_EQ(c.active()[2], bit("travel_ban") | (extra & bit("public_shaming"))) << visibility_name(vis);
-    EXPECT_FLOAT_EQ(factor[2], vis == Visibility::kPublic ? 0.97f : 1.0f);
+    EXPECT_FLOAT_EQ(c.income_factor(2), vis == Visibility::kPublic ? 0.97f : 1.0f);
   }
 }
 

@@ -50,6 +50,53 @@ TEST(Points, WarningFirstThenDeductionsRewardsAndGrades) {
   EXPECT_EQ(p.grade()[2], 4);          // C
 }
 
+TEST(Points, EveryNegativeEntryWarnsOncePerPersonWhateverItsBit) {
+  // Each negative entry has its own warning bit (several bytes of them in the default catalog):
+  // person 0 gets every negative entry twice, person 1 once; only the first of each warns.
+  const PointsSpec s = rongcheng();
+  std::vector<const PointsCatalogEntry*> negative;
+  for (const PointsCatalogEntry& e : s.catalog)
+    if (e.delta < 0 && e.automatic_grade.empty()) negative.push_back(&e);
+  ASSERT_GT(negative.size(), 8u) << "the test needs warning bits beyond the first byte";
+  World w(3);
+  Points p("city", s, 3);
+  p.initialise(w.ctx());
+  EXPECT_EQ(p.memory_bytes(), 3 * (4 + 1 + (negative.size() + 7) / 8)) << "balance, grade and the warning bits";
+  double expected0 = 1000;
+  for (std::size_t k = 0; k < negative.size(); ++k) {
+    w.step(p, {{0, negative[k]->event}, {1, negative[k]->event}});
+    EXPECT_EQ(p.warnings(), 2 * (k + 1)) << negative[k]->event;
+    EXPECT_EQ(p.balance()[0], static_cast<float>(expected0)) << negative[k]->event;
+    w.step(p, {{0, negative[k]->event}});
+    expected0 = std::max(s.min, expected0 + negative[k]->delta);
+    EXPECT_EQ(p.warnings(), 2 * (k + 1)) << negative[k]->event;
+    EXPECT_FLOAT_EQ(p.balance()[0], static_cast<float>(expected0)) << negative[k]->event;
+  }
+  EXPECT_EQ(p.balance()[1], 1000.0f);  // warned for everything, never deducted
+  EXPECT_EQ(p.balance()[2], 1000.0f);
+}
+
+TEST(Points, AutomaticGradesTakeTheWorseGradeAndTheLaterEnd) {
+  World w(3);
+  PointsSpec s = rongcheng();
+  s.automatic_grade_ticks = 2;
+  for (PointsCatalogEntry& e : s.catalog)  // a second automatic grade, for the test
+    if (e.event == "heroic_act") e = {"heroic_act", 0, "D"};
+  Points p("city", s, 3);
+  p.initialise(w.ctx());
+  w.step(p, {{1, "drunk_driving"}});  // tick 1: C until tick 3
+  EXPECT_EQ(p.grade()[1], 4);
+  w.step(p, {{1, "heroic_act"}});     // tick 2: D (worse) until tick 4
+  EXPECT_EQ(p.grade()[1], 5);
+  w.step(p, {{1, "drunk_driving"}});  // tick 3: C does not lift D; the term now ends at tick 5
+  EXPECT_EQ(p.grade()[1], 5);
+  w.step(p, {});
+  EXPECT_EQ(p.grade()[1], 5);         // tick 4
+  w.step(p, {});
+  EXPECT_EQ(p.grade()[1], 2);         // tick 5: back to A (1000 points)
+  EXPECT_EQ(p.grade()[0], 2);
+}
+
 TEST(Points, DrunkDrivingSetsGradeCForItsTerm) {
   World w(4);
   PointsSpec s = rongcheng();
