@@ -16,9 +16,9 @@ void TickEvents::resize(std::size_t n) {
   spending.assign(n, 0.0f);
 }
 
-std::size_t TickEvents::memory_bytes() const {
-  return repayment.size() * (sizeof(Repayment) + 7 * sizeof(std::uint16_t) + 2 * sizeof(float));
-}
+void TickEvents::release() { *this = TickEvents{}; }
+
+std::size_t TickEvents::memory_bytes() const { return repayment.size() * kBytesPerPerson; }
 
 namespace {
 std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535)); }

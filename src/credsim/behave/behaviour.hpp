@@ -23,7 +23,11 @@ struct TickEvents {
   std::vector<float> spending;                               // yuan spent on the purchases above
 
   void resize(std::size_t n);
+  // Frees every column (the simulation does so while it measures: nothing reads a tick's events
+  // then); behave sizes them again.
+  void release();
   std::size_t memory_bytes() const;
+  static constexpr std::size_t kBytesPerPerson = sizeof(Repayment) + 7 * sizeof(std::uint16_t) + 2 * sizeof(float);
 };
 
 // Whether person i has an instalment due at `tick` (ticks start at 1): staggered by id so the

@@ -258,7 +258,8 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     out.row(t, kHarm, "unapproved_posts_per_capita", "", kNaN);
     out.row(t, kHarm, "chilling_ratio", "", kNaN);
   } else {
-    const auto posts = deterministic_sum<std::uint64_t>(n, [&](std::size_t i) { return std::uint64_t{ctx.events.unapproved[i]}; });
+    const auto posts = ctx.unapproved_posts ? *ctx.unapproved_posts
+                                            : deterministic_sum<std::uint64_t>(n, [&](std::size_t i) { return std::uint64_t{ctx.events.unapproved[i]}; });
     const double per_capita = n ? static_cast<double>(posts) / dn : kNaN;
     // The reference: without adaptation, the first measured tick (nobody's propensity changes);
     // with it, the expected posts per capita at the baseline (unadapted) propensities, since

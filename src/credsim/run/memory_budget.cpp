@@ -89,9 +89,8 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
   add("persons (traits, propensities, wealth)", n * 78);
   add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
-  // events 23, the wealth change 8 (income factors derive from the active effects), effects 8,
-  // the measured wealth decile 1.
-  add("one tick's events, economy, effects", n * (23 + 8 + 8 + 1));
+  // The active effects (8) and the measured wealth decile (1) are held throughout.
+  add("effects and the measured wealth decile", n * (8 + 1));
   // Systems.
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
@@ -115,12 +114,18 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
   const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);
   add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded) + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
-  // A measured tick's largest temporary: the sorted copy of wealth and its radix buffer for the
-  // wealth Gini (16 B), or the FICO reporter's three double columns (24 B); every other metric
-  // counts or selects in place (MODEL.md, measurement).
+  // A tick's event columns (23 B) and wealth changes (8 B) live from behave to the economy; they
+  // are freed while measuring, where the largest temporary is the sorted copy of wealth and its
+  // radix buffer for the wealth Gini (16 B), or the FICO reporter's three double columns (24 B);
+  // every other metric counts or selects in place (MODEL.md, measurement). The two never coexist:
+  // the peak holds the larger.
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  add("measure stage temporaries (sorted wealth, a reporter's copies)", n * (fico ? 24 : 16));
+  const double tick_scratch = 23 + 8, measure_scratch = fico ? 24 : 16;
+  add(fmt::format("the larger of a tick's events and wealth changes ({:g} B/person) and the measure stage's temporaries "
+                  "({:g} B/person)",
+                  tick_scratch, measure_scratch),
+      n * std::max(tick_scratch, measure_scratch));
   // The ledger grows by every record: expected records per person per tick × ticks × 28 B (room
   // for them is reserved up front, so the array is never copied to a larger one).
   add(fmt::format("ledger ({:.3g} records per person per tick, {} ticks)", ledger_rate(sc), sc.run.ticks),

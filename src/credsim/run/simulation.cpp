@@ -55,10 +55,8 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
       exchange_(graph_),
       sampler_(scenario_.events, society_.persons) {
   const std::size_t n = graph_.num_nodes();
-  events_.resize(n);
   for (const SystemDecl& d : scenario_.systems) systems_.push_back(make_system(d, n));
   consequences_ = std::make_unique<Consequences>(scenario_.rules, scenario_.effects, systems_, society_);
-  wealth_delta_.assign(n, 0.0);
   adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
   reserve_ledger();
 }
@@ -72,8 +70,9 @@ std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() cons
   std::vector<std::pair<std::string, std::size_t>> parts{
       {"graph", graph_.memory_bytes()},
       {"persons", society_.persons.memory_bytes()},
-      {"tick_events", events_.memory_bytes() + occurrences_.capacity() * sizeof(Occurrence)},
-      {"economy", wealth_delta_.capacity() * sizeof(double) + wealth_decile_.capacity()},
+      // What a tick holds from behave to adapt (freed while measuring, so counted at full size).
+      {"tick_events", graph_.num_nodes() * TickEvents::kBytesPerPerson + occurrences_.capacity() * sizeof(Occurrence)},
+      {"economy", graph_.num_nodes() * sizeof(double) + wealth_decile_.capacity()},
       {"ledger", ledger_.memory_bytes()},
       {"consequences", consequences_->memory_bytes()},
       {"harm_window", harm_.memory_bytes()},
@@ -125,7 +124,10 @@ void Simulation::initialise(io::MetricsCsv* metrics) {
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->initialise(ctx);
   });
-  timed(Stage::kConsequences, [&] { consequences_->apply(society_, wealth_delta_); });
+  timed(Stage::kConsequences, [&] {
+    wealth_delta_.assign(society_.persons.size(), 0.0);
+    consequences_->apply(society_, wealth_delta_);
+  });
   if (tracer_) tracer_->initial(ctx, *consequences_);
   timed(Stage::kAdapt, [&] { adapt_.prepare(ctx, *consequences_); });
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
@@ -153,7 +155,7 @@ void Simulation::step(io::MetricsCsv* metrics) {
     for (auto& s : systems_) s->score(ctx);
   });
   timed(Stage::kConsequences, [&] {
-    std::fill(wealth_delta_.begin(), wealth_delta_.end(), 0.0);
+    wealth_delta_.assign(p.size(), 0.0);
     for (auto& s : systems_) s->consequences(ctx, wealth_delta_);
     for (const auto& [reporter, reward] : ledger_.rewards()) wealth_delta_[reporter] += reward;  // SPEC §1.7
     consequences_->apply(society_, wealth_delta_);
@@ -181,9 +183,17 @@ void Simulation::step(io::MetricsCsv* metrics) {
 }
 
 void Simulation::measure(io::MetricsCsv& out) {
+  // Nothing measured reads this tick's event columns or wealth changes but the posts in all:
+  // free them, so the measure stage's temporaries take their place at the peak (behave and the
+  // consequences stage allocate them again).
+  unapproved_posts_ = deterministic_sum<std::uint64_t>(
+      events_.unapproved.size(), [&](std::size_t i) { return std::uint64_t{events_.unapproved[i]}; });
+  events_.release();
+  wealth_delta_ = {};
   wealth_decile_ = measure::deciles(society_.persons.wealth);  // one ranking for every reporter
   SimContext ctx = context();
   ctx.wealth_decile = &wealth_decile_;
+  ctx.unapproved_posts = &unapproved_posts_;
   measure_society(tick_, society_, graph_, out);
   measure_ledger(tick_, ledger_, society_, out);
   for (const auto& s : systems_) s->measure(ctx, out);
@@ -252,7 +262,7 @@ void Simulation::state(ckpt::Archive& a) {
   a.section("harm");
   a(harm_);
   a.section("simulation");
-  a(wealth_delta_, wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
+  a(wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
   // Explain's tracer (--trace): the traced persons, trace.jsonl's length and their state.
   a.section("trace");
   bool tracing = tracer_ != nullptr;
@@ -274,7 +284,6 @@ void Simulation::state(ckpt::Archive& a) {
   }
   if (tracing) tracer_->checkpoint(a);
   if (a.loading()) {
-    if (wealth_delta_.size() != n) a.corrupt("the per-person columns do not match the graph");
     if (tick_ > scenario_.run.ticks) a.corrupt("the tick is past the run's last tick");
     sampler_ = RareEventSampler(scenario_.events, society_.persons);
     reserve_ledger();

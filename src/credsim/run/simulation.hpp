@@ -106,8 +106,9 @@ class Simulation {
   Ledger ledger_;
   std::vector<std::unique_ptr<System>> systems_;
   std::unique_ptr<Consequences> consequences_;
-  std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards
+  std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards (freed while measuring)
   std::vector<std::uint8_t> wealth_decile_;  // measure stage: decile of current wealth
+  std::uint64_t unapproved_posts_ = 0;       // measure stage: this tick's unapproved posts in all
   std::vector<std::size_t> target_handles_;
   std::vector<Calibration> calibration_;
   HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)

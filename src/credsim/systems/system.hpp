@@ -46,6 +46,9 @@ struct SimContext {
   // During the measure stage only: each person's decile of current wealth (0 = poorest tenth),
   // ranked once per measured tick and shared by every reporter (null outside measure).
   const std::vector<std::uint8_t>* wealth_decile = nullptr;
+  // During the measure stage only: this tick's unapproved posts in all (the tick's event columns
+  // are freed while measuring). Null: readers sum events.unapproved themselves.
+  const std::uint64_t* unapproved_posts = nullptr;
   // The adaptation model's columns (null under model "none"): systems whose exits depend on
   // people's responses (the court list) read them.
   const AdaptState* adapt = nullptr;
