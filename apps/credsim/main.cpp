@@ -1,5 +1,6 @@
 // The credsim command line: parses arguments, runs the chosen command, turns errors into exit
 // codes. No model logic here; each command lives in its own cmd_*.cpp (commands.hpp).
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,6 +19,11 @@ int main(int argc, char** argv) {
     ::setenv("OMP_WAIT_POLICY", "passive", 1);
     ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default
   }
+  // Columns of a million persons and more are allocated with mmap and given back to the system
+  // when freed. glibc otherwise raises its mmap threshold after the first such free (up to
+  // 32 MiB), so per-tick columns freed while measuring would stay in the heap and the peak would
+  // depend on the population (ARCHITECTURE.md, "Memory accounting").
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CLI::App app{"credsim: a simulator of social credit systems on synthetic societies.\n"
                "Every person in it is generated; it never scores a real person."};
   app.set_version_flag("--version", std::string(kVersion) + " (" + kGitCommit + ")");

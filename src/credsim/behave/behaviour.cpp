@@ -16,9 +16,18 @@ void TickEvents::resize(std::size_t n) {
   spending.assign(n, 0.0f);
 }
 
+void TickEvents::release_recorded() {
+  for (auto* c : {&baby, &games, &domestic, &luxury, &on_platform, &embarrassing}) *c = {};
+  gaming_hours = {};
+}
+
 void TickEvents::release() { *this = TickEvents{}; }
 
-std::size_t TickEvents::memory_bytes() const { return repayment.size() * kBytesPerPerson; }
+std::size_t TickEvents::memory_bytes() const {
+  std::size_t b = repayment.size() * sizeof(Repayment) + spending.size() * sizeof(float) + gaming_hours.size() * sizeof(float);
+  for (const auto* c : {&baby, &games, &domestic, &luxury, &on_platform, &unapproved, &embarrassing}) b += c->size() * sizeof(std::uint16_t);
+  return b;
+}
 
 namespace {
 std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535)); }
@@ -30,7 +39,7 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
   const std::vector<float>* post_mult = in_use(adapt, &AdaptState::post_mult);
   const std::vector<float>* approved_mult = in_use(adapt, &AdaptState::approved_mult);
   const std::vector<float>* platform_add = in_use(adapt, &AdaptState::platform_add);
-  if (out.repayment.size() != n) out.resize(n);
+  if (!out.sized(n)) out.resize(n);
   parallel_for(n, [&](std::size_t i) {
     // Repayment of the consumer credit line: due every repayment_period ticks.
     Repayment rep = Repayment::kNone;

@@ -23,11 +23,16 @@ struct TickEvents {
   std::vector<float> spending;                               // yuan spent on the purchases above
 
   void resize(std::size_t n);
+  bool sized(std::size_t n) const { return repayment.size() == n && baby.size() == n; }
+  // Frees the columns only the record stage reads (purchases, gaming, embarrassing posts),
+  // keeping what the economy and adaptation read after it (repayment, spending, unapproved posts).
+  void release_recorded();
   // Frees every column (the simulation does so while it measures: nothing reads a tick's events
-  // then); behave sizes them again.
+  // then). behave sizes them again.
   void release();
   std::size_t memory_bytes() const;
   static constexpr std::size_t kBytesPerPerson = sizeof(Repayment) + 7 * sizeof(std::uint16_t) + 2 * sizeof(float);
+  static constexpr std::size_t kBytesAfterRecord = sizeof(Repayment) + sizeof(std::uint16_t) + sizeof(float);
 };
 
 // Whether person i has an instalment due at `tick` (ticks start at 1): staggered by id so the

@@ -95,7 +95,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
-    if (d.type == "composite") per_person = 51, scored++, graded++;
+    if (d.type == "composite") per_person = 49, scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 10.5, graded += 0;  // 4 flags + 3 counters; judgments are few
     else if (d.type == "agency_lists") per_person = 10 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
@@ -114,18 +114,18 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
   const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);
   add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded) + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
-  // A tick's event columns (23 B) and wealth changes (8 B) live from behave to the economy; they
-  // are freed while measuring, where the largest temporary is the sorted copy of wealth and its
-  // radix buffer for the wealth Gini (16 B), or the FICO reporter's three double columns (24 B);
-  // every other metric counts or selects in place (MODEL.md, measurement). The two never coexist:
-  // the peak holds the larger.
+  // Scratch that never coexists, so the peak holds the largest: a tick's event columns (23 B)
+  // during recording; after it only the economy's and adaptation's (7 B) and the wealth changes
+  // (8 B); while measuring none of them but the largest temporary: the sorted copy of wealth and
+  // its radix buffer for the wealth Gini (16 B), or the FICO reporter's three double columns
+  // (24 B); every other metric counts or selects in place (MODEL.md, measurement).
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  const double tick_scratch = 23 + 8, measure_scratch = fico ? 24 : 16;
-  add(fmt::format("the larger of a tick's events and wealth changes ({:g} B/person) and the measure stage's temporaries "
-                  "({:g} B/person)",
-                  tick_scratch, measure_scratch),
-      n * std::max(tick_scratch, measure_scratch));
+  const double recording = 23, economy = 7 + 8, measuring = fico ? 24 : 16;
+  add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
+                  "stage's temporaries {:g} (B/person)",
+                  recording, economy, measuring),
+      n * std::max({recording, economy, measuring}));
   // The ledger grows by every record: expected records per person per tick × ticks × 28 B (room
   // for them is reserved up front, so the array is never copied to a larger one).
   add(fmt::format("ledger ({:.3g} records per person per tick, {} ticks)", ledger_rate(sc), sc.run.ticks),

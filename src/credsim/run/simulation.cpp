@@ -151,6 +151,7 @@ void Simulation::step(io::MetricsCsv* metrics) {
     for (auto& s : systems_) s->record(ctx);
   });
   if (tracer_) tracer_->recorded(ctx);
+  events_.release_recorded();  // what is left: the economy's and adaptation's columns
   timed(Stage::kScore, [&] {
     for (auto& s : systems_) s->score(ctx);
   });

@@ -76,7 +76,6 @@ Composite::Composite(const CompositeSpec& spec, std::size_t n)
     : spec_(spec), decay_(std::pow(0.5, 1.0 / spec.record_half_life)) {
   rec_.resize(n);
   score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
-  next_score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
   privileges_.assign(n, 0);
   score_out_.assign(n, static_cast<float>(kCompositeMin));
   band_out_.assign(n, 0);
@@ -125,7 +124,7 @@ SystemOutputs Composite::outputs() const {
 }
 
 std::size_t Composite::memory_bytes() const {
-  return score_.size() * (11 * sizeof(float) + 2 * sizeof(std::uint16_t) + 3 * sizeof(std::uint8_t));
+  return score_.size() * (11 * sizeof(float) + sizeof(std::uint16_t) + 3 * sizeof(std::uint8_t));
 }
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
@@ -260,9 +259,12 @@ void Composite::score(const Persons& p, const Exchange& ex) {
   }
   // Jacobi update: everyone's relationships read friends' scores from before this update,
   // so the result does not depend on the order persons are processed in.
-  parallel_for(p.size(), [&](std::size_t i) { next_score_[i] = composite_score(spec_, subscores_of(p, i, ex)); });
-  if (tracer_) tracer_->composite_scored(*this, p, ex, next_score_);  // explain: before the swap
-  score_.swap(next_score_);
+  // The new scores go to a column of their own for the update (freed after it: recomputation is
+  // monthly, so no second column is held between updates).
+  std::vector<std::uint16_t> next(p.size());
+  parallel_for(p.size(), [&](std::size_t i) { next[i] = composite_score(spec_, subscores_of(p, i, ex)); });
+  if (tracer_) tracer_->composite_scored(*this, p, ex, next);  // explain: before the swap
+  score_.swap(next);
 }
 
 void Composite::update_privileges() {
@@ -271,7 +273,7 @@ void Composite::update_privileges() {
 
 // Everything but the name and the spec (which the scenario gives again on resume).
 void Composite::checkpoint(ckpt::Archive& a) {
-  a(decay_, rec_, score_, next_score_, privileges_, score_out_, band_out_, scored_);
+  a(decay_, rec_, score_, privileges_, score_out_, band_out_, scored_);
 }
 
 }  // namespace credsim

@@ -109,7 +109,7 @@ class Composite final : public System {
   CompositeSpec spec_;
   double decay_;  // λ = 0.5^(1/half_life)
   CompositeRecords rec_;
-  std::vector<std::uint16_t> score_, next_score_;
+  std::vector<std::uint16_t> score_;
   std::vector<std::uint8_t> privileges_;
   std::vector<float> score_out_;       // the score as published to consequence rules
   std::vector<std::uint8_t> band_out_; // band index (kCompositeBandNames)
