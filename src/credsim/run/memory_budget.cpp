@@ -97,7 +97,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     double per_person = 0, extra = 0;
     if (d.type == "composite") per_person = 49, scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
-    else if (d.type == "court_list") per_person = 10.5, graded += 0;  // 4 flags + 3 counters; judgments are few
+    else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
     else if (d.type == "agency_lists") per_person = 10 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
     else if (d.type == "corporate") per_person = 2, extra = sc.society.businesses * 120.0, graded++;
     else if (d.type == "fico") per_person = 40, scored++, graded++;

@@ -69,8 +69,7 @@ CourtListSpec read_court_list_spec(const scenario::Reader& r, const EventCatalog
 }
 
 CourtList::CourtList(std::string name, const CourtListSpec& spec, std::size_t n)
-    : name_(std::move(name)), spec_(spec), n_(n), listed_(n, 0), restricted_(n, 0), right_(n, 0), wrong_(n, 0),
-      rep_(n, 0), ever_listed_(n, 0) {}
+    : name_(std::move(name)), spec_(spec), n_(n), listed_(n, 0), restricted_(n, 0) {}
 
 void CourtList::initialise(const SimContext& ctx) {
   judicial_type_.assign(ctx.catalog.size(), 0);
@@ -159,19 +158,21 @@ void CourtList::record(const SimContext& ctx) {
 
 Tick CourtList::term_for(NodeId person, bool business, Rng& rng) const {
   Tick term = spec_.term_ticks;
-  const bool repeated = !business && ever_listed_[person];
+  const auto it = business ? counts_.end() : counts_.find(person);
+  const bool repeated = it != counts_.end() && it->second.ever_listed;
   const bool serious = rng.bernoulli(spec_.serious_prob);
   if (serious || repeated) term += spec_.ticks_per_year * static_cast<Tick>(1 + rng.below(3));  // 1–3 years
   return term;
 }
 
 void CourtList::person_listing_changed(NodeId i, bool wrongful, int delta, std::uint8_t circumstance, ExitCause cause) {
-  const bool was = right_[i] + wrong_[i] > 0;
-  const bool was_wrongful = right_[i] == 0 && wrong_[i] > 0;
-  auto& c = wrongful ? wrong_[i] : right_[i];
+  Counts& k = counts_[i];
+  const bool was = k.right + k.wrong > 0;
+  const bool was_wrongful = k.right == 0 && k.wrong > 0;
+  auto& c = wrongful ? k.wrong : k.right;
   c = static_cast<std::uint16_t>(c + delta);
-  const bool is = right_[i] + wrong_[i] > 0;
-  const bool is_wrongful = right_[i] == 0 && wrong_[i] > 0;
+  const bool is = k.right + k.wrong > 0;
+  const bool is_wrongful = k.right == 0 && k.wrong > 0;
   if (!was && is) {
     ++listed_count_;
     ++entries_tick_;
@@ -185,13 +186,15 @@ void CourtList::person_listing_changed(NodeId i, bool wrongful, int delta, std::
   }
   wrongful_listed_ = wrongful_listed_ + is_wrongful - was_wrongful;
   listed_[i] = is;
-  refresh_restricted(i);
+  refresh_restricted(i, k);
 }
 
 void CourtList::rep_restriction_changed(NodeId rep, int delta) {
   if (rep == kNoNode || rep >= n_) return;
-  rep_[rep] = static_cast<std::uint16_t>(rep_[rep] + delta);
-  refresh_restricted(rep);
+  Counts& k = counts_[rep];
+  k.rep = static_cast<std::uint16_t>(k.rep + delta);
+  refresh_restricted(rep, k);
+  if (k.right == 0 && k.wrong == 0 && k.rep == 0 && !k.ever_listed) counts_.erase(rep);
 }
 
 void CourtList::list(std::size_t id, std::uint8_t circumstance, Tick t, Rng& rng) {
@@ -219,7 +222,7 @@ void CourtList::list(std::size_t id, std::uint8_t circumstance, Tick t, Rng& rng
     ++appeals_never_notified_;
   }
   person_listing_changed(j.debtor, j.wrongful(), +1, circumstance, ExitCause::kPaid);
-  ever_listed_[j.debtor] = 1;
+  counts_[j.debtor].ever_listed = 1;
 }
 
 void CourtList::delist(std::size_t id, ExitCause cause, Tick t) {
@@ -455,7 +458,9 @@ SystemOutputs CourtList::outputs() const {
 }
 
 std::size_t CourtList::memory_bytes() const {
-  return n_ * (4 * sizeof(std::uint8_t) + 3 * sizeof(std::uint16_t)) + judgments_.capacity() * sizeof(Judgment) +
+  // Hash-table entries: key, value and about two pointers of node and bucket overhead.
+  return n_ * 2 * sizeof(std::uint8_t) + counts_.size() * (sizeof(NodeId) + sizeof(Counts) + 16) +
+         judgments_.capacity() * sizeof(Judgment) +
          of_person_.size() * (sizeof(NodeId) + sizeof(std::vector<std::uint32_t>) + 24) +
          of_record_.size() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 16) + judgments_.size() * sizeof(std::uint32_t) +
          business_rep_.capacity() * sizeof(NodeId);
@@ -463,7 +468,7 @@ std::size_t CourtList::memory_bytes() const {
 
 // Everything but the name and the spec (which the scenario gives again on resume).
 void CourtList::checkpoint(ckpt::Archive& a) {
-  a(n_, judicial_type_, listed_, restricted_, right_, wrong_, rep_, ever_listed_, judgments_, business_rep_, of_person_,
+  a(n_, judicial_type_, listed_, restricted_, counts_, judgments_, business_rep_, of_person_,
     of_record_, payments_, committed_, listed_count_, wrongful_listed_, businesses_listed_, entries_tick_, entries_total_,
     entries_circ_tick_, entries_circ_total_, exits_cause_tick_, exits_cause_total_, judgments_total_, judgments_wrongful_,
     outstanding_, business_outstanding_, judgments_performed_, paid_yuan_, paid_wrongful_yuan_, duration_sum_,

@@ -86,7 +86,17 @@ class CourtList final : public System {
   void close_unlisted(std::size_t j, ExitCause cause);
   void person_listing_changed(NodeId i, bool wrongful, int delta, std::uint8_t circumstance, ExitCause cause);
   void rep_restriction_changed(NodeId rep, int delta);
-  void refresh_restricted(NodeId i) { restricted_[i] = (right_[i] + wrong_[i] + rep_[i]) > 0; }
+  // Per-person counts, kept only for persons who have ever been listed or represent a listed
+  // business (few): listed judgments, rightful / wrongful; listed businesses represented; ever listed.
+  struct Counts {
+    std::uint16_t right = 0, wrong = 0, rep = 0;
+    std::uint8_t ever_listed = 0;
+    template <class A>
+    void fields(A& a) {
+      a(right, wrong, rep, ever_listed);
+    }
+  };
+  void refresh_restricted(NodeId i, const Counts& c) { restricted_[i] = (c.right + c.wrong + c.rep) > 0; }
   Tick term_for(NodeId person, bool business, Rng& rng) const;
 
   std::string name_;
@@ -94,9 +104,7 @@ class CourtList final : public System {
   std::size_t n_;
   std::vector<std::uint8_t> judicial_type_;   // event type → 1 if a judicial type
   std::vector<std::uint8_t> listed_, restricted_;
-  std::vector<std::uint16_t> right_, wrong_;  // listed judgments per person, rightful / wrongful
-  std::vector<std::uint16_t> rep_;            // listed businesses the person represents
-  std::vector<std::uint8_t> ever_listed_;     // for "repeated" cases
+  std::unordered_map<NodeId, Counts> counts_;  // persons with any count (an entry is never needed again once all are 0)
   std::vector<Judgment> judgments_;
   std::vector<NodeId> business_rep_;          // legal representative of each business (fixed)
   std::unordered_map<NodeId, std::vector<std::uint32_t>> of_person_;  // person → judgment ids
