@@ -19,8 +19,8 @@ namespace credsim {
 
 namespace {
 
-// Agency lists keep 10 bytes per person and an entry per "party" (a person with a kept record,
-// listing or warning). Expected parties per person after the run: 1 − exp(−ρ·T), ρ = watched
+// Agency lists keep 7 bytes per person (party index, black, red, grade) and an entry per
+// "party" (a person with a kept record, listing or warning). Expected parties per person after the run: 1 − exp(−ρ·T), ρ = watched
 // records per person per tick (true and false, detected), T = the run's ticks up to how long
 // records are kept; each party: its hit list (24 B per kept record, capacity ×1.5), the terms
 // per slot (9 B) and per agency (4 B), a header and its index (28 B).
@@ -98,7 +98,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     if (d.type == "composite") per_person = 49, scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
-    else if (d.type == "agency_lists") per_person = 10 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
+    else if (d.type == "agency_lists") per_person = 7 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
     else if (d.type == "corporate") per_person = 2, extra = sc.society.businesses * 120.0, graded++;
     else if (d.type == "fico") per_person = 40, scored++, graded++;
     else if (d.type == "platform_rating") per_person = 16 + 0.05 * 120, scored++, graded++;

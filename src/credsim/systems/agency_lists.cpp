@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 
 #include "credsim/core/parallel.hpp"
@@ -109,7 +110,7 @@ AgencyListsSpec read_agency_lists_spec(const scenario::Reader& r, const EventCat
 
 AgencyLists::AgencyLists(std::string name, const AgencyListsSpec& spec, std::size_t n)
     : name_(std::move(name)), spec_(spec), slots_(spec.agencies.size() + 1), party_of_(n, kNoParty), listed_(n, 0),
-      red_(n, 0), grade_(n, kClear), big_(n, 0), prev_listed_(n, 0), prev_red_(n, 0), entries_(slots_, 0) {
+      red_(n, 0), grade_(n, kClear), entries_(slots_, 0) {
   Tick longest_term = spec_.big_data_ticks;
   for (const AgencySpec& a : spec_.agencies) {
     keep_negative_ = std::max({keep_negative_, a.black_window, a.red_window, spec_.warning_ticks});
@@ -274,14 +275,21 @@ void AgencyLists::record(const SimContext& ctx) {
 void AgencyLists::score(const SimContext& ctx) {
   const Tick t = ctx.tick;
   const std::size_t na = spec_.agencies.size();
-  std::swap(prev_listed_, listed_);
-  std::swap(prev_red_, red_);
+  // Entries to and exits from the lists this tick, counted as each person's flags change
+  // (integer counts: the same for any thread count).
+  std::atomic<std::uint64_t> black_in{0}, black_out{0}, red_in{0}, red_out{0};
+  auto set_flags = [&](std::size_t i, std::uint8_t black, std::uint8_t red) {
+    if (black != listed_[i]) (black ? black_in : black_out).fetch_add(1, std::memory_order_relaxed);
+    if (red != red_[i]) (red ? red_in : red_out).fetch_add(1, std::memory_order_relaxed);
+    listed_[i] = black, red_[i] = red;
+  };
   // Everyone without a party: no record, listing or warning.
   const std::uint8_t red0 = red_without_records_;
   const std::uint8_t grade0 = red0 ? kRed : kClear;
   parallel_for(party_of_.size(), [&](std::size_t i) {
     if (party_of_[i] != kNoParty) return;
-    listed_[i] = 0, red_[i] = red0, big_[i] = 0, grade_[i] = grade0;
+    set_flags(i, 0, red0);
+    grade_[i] = grade0;
   });
   parallel_for(party_person_.size(), [&](std::size_t p) {
     const NodeId i = party_person_[p];
@@ -304,9 +312,7 @@ void AgencyLists::score(const SimContext& ctx) {
         red = neg == 0 && pos >= x.red_min_positive;
       }
     }
-    listed_[i] = black;
-    red_[i] = red;
-    big_[i] = black_until_[p * slots_ + na] > t;
+    set_flags(i, black, red);
     grade_[i] = black ? kBlack : warned ? kWarning : red ? kRed : kClear;
   });
   // Free the parties with nothing left (serial, ascending party index: deterministic reuse).
@@ -326,13 +332,7 @@ void AgencyLists::score(const SimContext& ctx) {
     party_of_[i] = kNoParty;
     free_.push_back(static_cast<std::uint32_t>(p));
   }
-  black_entries_tick_ = black_exits_tick_ = red_entries_tick_ = red_exits_tick_ = 0;
-  for (std::size_t i = 0; i < listed_.size(); ++i) {
-    black_entries_tick_ += listed_[i] && !prev_listed_[i];
-    black_exits_tick_ += !listed_[i] && prev_listed_[i];
-    red_entries_tick_ += red_[i] && !prev_red_[i];
-    red_exits_tick_ += !red_[i] && prev_red_[i];
-  }
+  black_entries_tick_ = black_in, black_exits_tick_ = black_out, red_entries_tick_ = red_in, red_exits_tick_ = red_out;
 }
 
 void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
@@ -344,7 +344,6 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   for (std::size_t i = 0; i < n; ++i) {
     black += listed_[i];
     red += red_[i];
-    big += big_[i];
   }
   // Warnings and listings by slot: only parties have any (integer counts: any order).
   for (std::size_t p = 0; p < party_person_.size(); ++p) {
@@ -363,7 +362,10 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
         if (s < na) ++agency_black[s], by_agency = true;
         wrong |= wrongful_[p * slots_ + s] != 0;
       }
-    big_only += big_[i] && !by_agency;
+    // Listed by the three-fields rule (its slot is the last).
+    const bool by_three_fields = black_until_[p * slots_ + na] > t;
+    big += by_three_fields;
+    big_only += by_three_fields && !by_agency;
     wrongful += wrong;
   }
   out.row(t, name_, "black_share", "", black / dn);
@@ -409,13 +411,13 @@ std::size_t AgencyLists::memory_bytes() const {
   for (const auto& v : hits_) hits += v.capacity() * sizeof(Hit) + sizeof(v);
   return hits + black_until_.capacity() * 2 * sizeof(Tick) + wrongful_.capacity() + warn_until_.capacity() * sizeof(Tick) +
          party_person_.capacity() * sizeof(NodeId) + free_.capacity() * sizeof(std::uint32_t) +
-         party_of_.capacity() * sizeof(std::uint32_t) + listed_.size() * 6;
+         party_of_.capacity() * sizeof(std::uint32_t) + listed_.size() * 3;
 }
 
 // Everything but the name and the spec (which the scenario gives again on resume).
 void AgencyLists::checkpoint(ckpt::Archive& a) {
   a(slots_, negative_agencies_, positive_agencies_, keep_negative_, keep_positive_, party_of_, party_person_, free_,
-    hits_, black_until_, black_since_, wrongful_, warn_until_, red_without_records_, listed_, red_, grade_, big_, prev_listed_, prev_red_, entries_, wrongful_entries_,
+    hits_, black_until_, black_since_, wrongful_, warn_until_, red_without_records_, listed_, red_, grade_, entries_, wrongful_entries_,
     delisted_on_appeal_, black_entries_tick_, black_exits_tick_, red_entries_tick_, red_exits_tick_);
 }
 

@@ -94,8 +94,7 @@ class AgencyLists final : public System {
   std::vector<std::uint8_t> wrongful_;                        // parties × slots: current listing rests on wrong records
   std::vector<Tick> warn_until_;                              // parties × agencies
   bool red_without_records_ = false;                          // some red list needs no civic record
-  std::vector<std::uint8_t> listed_, red_, grade_, big_;
-  std::vector<std::uint8_t> prev_listed_, prev_red_;
+  std::vector<std::uint8_t> listed_, red_, grade_;
   std::vector<std::uint64_t> entries_;                        // per slot, cumulative
   std::uint64_t wrongful_entries_ = 0, delisted_on_appeal_ = 0;
   std::uint64_t black_entries_tick_ = 0, black_exits_tick_ = 0, red_entries_tick_ = 0, red_exits_tick_ = 0;
