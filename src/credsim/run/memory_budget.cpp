@@ -22,7 +22,7 @@ namespace {
 // Agency lists keep 7 bytes per person (party index, black, red, grade) and an entry per
 // "party" (a person with a kept record, listing or warning). Expected parties per person after the run: 1 − exp(−ρ·T), ρ = watched
 // records per person per tick (true and false, detected), T = the run's ticks up to how long
-// records are kept; each party: its hit list (24 B per kept record, capacity ×1.5), the terms
+// records are kept; each party: its hit list (16 B per kept record, capacity ×1.5), the terms
 // per slot (9 B) and per agency (4 B), a header and its index (28 B).
 double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
   double rho = 0;
@@ -55,7 +55,7 @@ double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
   const double share = 1.0 - std::exp(-rho * T);
   const double hits = share > 0 ? rho * T / share : 0;  // kept records per party
   const double slots = static_cast<double>(a.agencies.size() + 1);
-  return share * (28 + 1.5 * 24 * hits + 9 * slots + 4 * static_cast<double>(a.agencies.size()));
+  return share * (28 + 1.5 * 16 * hits + 9 * slots + 4 * static_cast<double>(a.agencies.size()));
 }
 
 // Expected ledger records per person per tick: every drawn event type's detected and false

@@ -161,7 +161,7 @@ std::uint32_t AgencyLists::count_negative(NodeId i, std::size_t agency, Tick t, 
   std::uint32_t c = 0;
   if (party_of_[i] == kNoParty) return 0;
   for (const Hit& h : hits_[party_of_[i]])
-    if (!h.positive && h.agency == agency && h.tick <= t && h.tick + window > t && (!true_only || h.origin == Origin::kTrue))
+    if (!h.positive() && h.agency == agency && h.tick <= t && h.tick + window > t && (!true_only || h.origin() == Origin::kTrue))
       c += h.count;
   return c;
 }
@@ -170,8 +170,8 @@ std::uint32_t AgencyLists::warned_fields(NodeId i, Tick t, bool true_only) const
   std::uint64_t fields = 0;
   if (party_of_[i] == kNoParty) return 0;
   for (const Hit& h : hits_[party_of_[i]])
-    if (!h.positive && spec_.agencies[h.agency].warnings && h.tick <= t && h.tick + spec_.warning_ticks > t &&
-        (!true_only || h.origin == Origin::kTrue))
+    if (!h.positive() && spec_.agencies[h.agency].warnings && h.tick <= t && h.tick + spec_.warning_ticks > t &&
+        (!true_only || h.origin() == Origin::kTrue))
       fields |= std::uint64_t{1} << h.agency;
   return static_cast<std::uint32_t>(std::popcount(fields));
 }
@@ -215,7 +215,7 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
   auto& v = hits_[p];
   std::uint64_t touched = 0;  // agencies whose negative records changed
   for (const Hit& h : v)
-    if (h.ledger == k && !h.positive) touched |= std::uint64_t{1} << h.agency;
+    if (h.ledger == k && !h.positive()) touched |= std::uint64_t{1} << h.agency;
   v.erase(std::remove_if(v.begin(), v.end(), [&](const Hit& h) { return h.ledger == k; }), v.end());
   if (!touched) return;
   const std::size_t na = spec_.agencies.size();
@@ -225,7 +225,7 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
     // The warning now lasts from the latest remaining record of the field.
     Tick w = 0;
     for (const Hit& h : v)
-      if (!h.positive && h.agency == a) w = std::max(w, h.tick + spec_.warning_ticks);
+      if (!h.positive() && h.agency == a) w = std::max(w, h.tick + spec_.warning_ticks);
     if (x.warnings) warn_until_[p * na + a] = w;
     const std::size_t s = p * slots_ + a;
     if (black_until_[s] > t && x.black_count > 0) {
@@ -262,11 +262,11 @@ void AgencyLists::record(const SimContext& ctx) {
     if (!ctx.sees(*this, r)) continue;  // outside this system's row of the sharing matrix
     bool negative = false;
     for (std::uint8_t a : negative_agencies_[r.type]) {
-      hits_[party(r.person)].push_back({t, r.count, a, 0, r.origin, k});
+      hits_[party(r.person)].push_back(Hit::make(t, r.count, a, false, r.origin, k));
       on_negative(r.person, a, t);
       negative = true;
     }
-    for (std::uint8_t a : positive_agencies_[r.type]) hits_[party(r.person)].push_back({t, r.count, a, 1, r.origin, k});
+    for (std::uint8_t a : positive_agencies_[r.type]) hits_[party(r.person)].push_back(Hit::make(t, r.count, a, true, r.origin, k));
     if (negative) check_big_data(r.person, t);
   }
   for (std::uint64_t k : ctx.ledger.corrected()) on_correction(k, records[k], t);
@@ -297,7 +297,7 @@ void AgencyLists::score(const SimContext& ctx) {
     auto& v = hits_[p];
     if (!v.empty())
       v.erase(std::remove_if(v.begin(), v.end(),
-                             [&](const Hit& h) { return h.tick + (h.positive ? keep_positive_ : keep_negative_) <= t; }),
+                             [&](const Hit& h) { return h.tick + (h.positive() ? keep_positive_ : keep_negative_) <= t; }),
               v.end());
     bool black = false, warned = false, red = false;
     for (std::size_t s = 0; s < slots_; ++s) black |= black_until_[p * slots_ + s] > t;
@@ -308,7 +308,7 @@ void AgencyLists::score(const SimContext& ctx) {
         if (x.red_window == 0) continue;
         std::uint32_t neg = 0, pos = 0;
         for (const Hit& h : v)
-          if (h.agency == a && h.tick + x.red_window > t) (h.positive ? pos : neg) += h.count;
+          if (h.agency == a && h.tick + x.red_window > t) (h.positive() ? pos : neg) += h.count;
         red = neg == 0 && pos >= x.red_min_positive;
       }
     }

@@ -52,18 +52,23 @@ class AgencyLists final : public System {
   std::uint64_t delisted_on_appeal() const { return delisted_on_appeal_; }
 
  private:
-  struct Hit {
+  struct Hit {  // 16 bytes: the ledger index, then the rest packed
+    std::uint64_t ledger;   // index of the record in the ledger (for corrections)
     Tick tick;
     std::uint16_t count;
     std::uint8_t agency;
-    std::uint8_t positive;  // 1: counts for the agency's red list; 0: a watched (negative) record
-    Origin origin;
-    std::uint64_t ledger;   // index of the record in the ledger (for corrections)
+    std::uint8_t kind;      // bit 0: counts for the agency's red list (else a watched, negative record); bits 1-2: Origin
+    static Hit make(Tick t, std::uint16_t count, std::uint8_t agency, bool positive, Origin origin, std::uint64_t ledger) {
+      return {ledger, t, count, agency, static_cast<std::uint8_t>(positive | static_cast<std::uint8_t>(origin) << 1)};
+    }
+    bool positive() const { return kind & 1; }
+    Origin origin() const { return static_cast<Origin>(kind >> 1); }
     template <class A>
     void fields(A& a) {
-      a(tick, count, agency, positive, origin, ledger);
+      a(ledger, tick, count, agency, kind);
     }
   };
+  static_assert(sizeof(Hit) == 16);
   // Watched records of `agency` with tick in (t − window, t]; true_only: only true records.
   std::uint32_t count_negative(NodeId i, std::size_t agency, Tick t, Tick window, bool true_only) const;
   // Fields (agencies keeping warning lists) with a watched record in (t − warning_ticks, t].
