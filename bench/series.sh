@@ -9,8 +9,9 @@
 #        bench/series.sh 1e6 1e7 3e7 1e8    (country scale; runs that do not fit are skipped)
 # Env:   PRESET (default integrated_2020; "default" for scenarios/default.toml), TICKS (default 4),
 #        THREADS (default: OpenMP's), BIN (default build/credsim),
-#        EXTRA (more credsim options, e.g. "--memory-limit 20").
-# Output: bench/results/series-PRESET-YYYY-MM-DD.csv (appended to if it exists), a line per N.
+#        EXTRA (more credsim options, e.g. "--memory-limit 20"), TAG (added to the file name, to
+#        keep series of different builds apart on one day).
+# Output: bench/results/series-PRESET-YYYY-MM-DD[-TAG].csv (appended to if it exists), a line per N.
 # A run that credsim refuses before allocating (exit 3: the memory estimate does not fit) is
 # reported as "skipped: does not fit" with the estimate, and the series goes on.
 set -euo pipefail
@@ -20,7 +21,7 @@ ticks=${TICKS:-4}
 preset=${PRESET:-integrated_2020}
 [ -x "$bin" ] || { echo "build first: make (or set BIN=)"; exit 1; }
 [ $# -gt 0 ] || set -- 1000000 3000000
-out=bench/results/series-$preset-$(date +%F).csv
+out=bench/results/series-$preset-$(date +%F)${TAG:+-$TAG}.csv
 mkdir -p bench/results
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
