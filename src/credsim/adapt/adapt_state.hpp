@@ -1,8 +1,10 @@
-// What adaptation changes, as plain columns other stages read (behave, the rare-event sampler, the
-// ledger's rewarded reporting, the court list). An empty column means "no change" (model none or
-// that mechanism off), so readers keep their unadapted path bit for bit. Baseline propensities in
-// Persons are never modified: an effective rate = baseline × multiplier, measurable and reversible.
-// Every member is a plain vector or integer, so a checkpoint can save and restore it as is.
+// The adaptation model's per-person state, as plain columns. Readers do not use it directly but
+// through an AdaptView (adapt_view.hpp): under the learning model the response columns below are
+// stored (and the smoothed pressures); under the myopic model only responsiveness is, and every
+// response is derived on read. An empty column means "not stored" (model none or myopic, or that
+// mechanism off). Baseline propensities in Persons are never modified: an effective rate =
+// baseline × multiplier, measurable and reversible. Every member is a plain vector or integer, so
+// a checkpoint can save and restore it as is.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,7 +13,7 @@ namespace credsim {
 
 struct AdaptState {
   std::vector<float> responsiveness;   // r_i, drawn once (empty: model none)
-  // Multipliers / additions read by later stages (empty: that mechanism is off).
+  // Multipliers / additions read by later stages (learning model only; empty: not stored).
   std::vector<float> post_mult;        // unapproved and embarrassing post rates × (chilling)
   std::vector<float> approved_mult;    // baby-goods and domestic-brand purchase rates × (gaming)
   std::vector<float> platform_add;     // + platform share (gaming)
@@ -42,10 +44,5 @@ struct AdaptState {
     return b;
   }
 };
-
-// The column if it is in use, else null: readers branch once per stage, not per person.
-inline const std::vector<float>* in_use(const AdaptState* s, std::vector<float> AdaptState::*column) {
-  return s && !(s->*column).empty() ? &(s->*column) : nullptr;
-}
 
 }  // namespace credsim

@@ -15,10 +15,6 @@
 
 namespace credsim {
 
-double response_level(double strength, double responsiveness, double pressure) {
-  return std::clamp(strength * responsiveness * pressure, 0.0, 1.0);
-}
-
 double smooth(double expected, double observed, double alpha) { return expected + alpha * (observed - expected); }
 
 float draw_responsiveness(const AdaptSpec& s, std::uint64_t seed, std::uint64_t replicate, NodeId i) {
@@ -36,9 +32,9 @@ double region_factor(const DataSpec& d, std::size_t region) {
 
 // What a composite lets a person see and what it scores (SPEC §3 "from what they can see").
 bool scores_posts(const CompositeSpec& c) { return c.use_posts && c.beta_unapproved > 0 && c.weights[3] > 0; }
-bool social_open(const Composite& c, const Persons& p, std::size_t i) {
-  return c.sees(Domain::kSocial) && (c.spec().data_exchange || (p.consent[i] & kConsentSocial));
-}
+// The composites whose scores are gamed: privileges' thresholds on a score with purchases or
+// platform use in its behaviour dimension.
+bool gamed(const CompositeSpec& c) { return c.weights[3] > 0 && (c.use_purchases || c.use_platform); }
 // Friends' scores count (the relationships dimension) and are visible to friends or the public.
 bool friends_count_visibly(const Composite& c) {
   const CompositeSpec& s = c.spec();
@@ -68,19 +64,20 @@ Adaptation::Adaptation(const AdaptSpec& spec, const Scenario& sc, std::size_t n,
   bool composite = false, court = false;
   for (const SystemDecl& d : sc.systems) composite |= d.type == "composite", court |= d.type == "court_list";
   const bool learning = spec_.model == AdaptModel::kLearning;
-  auto alloc = [&](bool on, std::vector<float>& column, float value, std::vector<float>* learn) {
-    if (!on) return;
-    column.assign(n, value);
-    if (learning && learn) learn->assign(n, 0.0f);
-  };
-  alloc(spec_.chilling.enabled && composite, s.post_mult, 1.0f, &s.learn_chill);
-  alloc(spec_.gaming.enabled && composite, s.approved_mult, 1.0f, &s.learn_gaming);
-  alloc(spec_.gaming.enabled && composite, s.platform_add, 0.0f, nullptr);
-  alloc(spec_.deterrence.enabled, s.misconduct_mult, 1.0f, &s.learn_deter);
-  alloc(spec_.leaving_lists.enabled && court, s.pay_mult, 1.0f, &s.learn_lists);
-  alloc(spec_.leaving_lists.enabled && court, s.appeal_hazard, 0.0f, nullptr);
-  alloc(spec_.reporting.enabled && sc.data.reporting.rate > 0, s.report_mult, 1.0f, &s.learn_report);
-  if (learning && spec_.unfriending.enabled && composite) s.learn_unfriend.assign(n, 0.0f);
+  auto on = [&](bool enabled, std::uint8_t bit) { responses_ |= enabled ? bit : 0; };
+  on(spec_.chilling.enabled && composite, kRespChilling);
+  on(spec_.gaming.enabled && composite, kRespGaming);
+  on(spec_.deterrence.enabled, kRespDeterrence);
+  on(spec_.leaving_lists.enabled && court, kRespLeavingLists);
+  on(spec_.reporting.enabled && sc.data.reporting.rate > 0, kRespReporting);
+  // Only the learning model stores its responses (and smoothed pressures); the myopic model's are
+  // derived when read (adapt_view.hpp).
+  if (learning) {
+    allocate_responses();
+    if (spec_.unfriending.enabled && composite) s.learn_unfriend.assign(n, 0.0f);
+  }
+  // Reporting's myopic pressure: the reward on offer.
+  reward_rule_ = std::min(1.0, sc.data.reporting.reward / spec_.reporting.reward_ref);
   // Deterrence's myopic pressure: the detection probability of misconduct in the person's region,
   // averaged over misconduct types weighted by their base rates (the published rule).
   const std::size_t regions = sc.society.region_weights.size();
@@ -96,11 +93,55 @@ Adaptation::Adaptation(const AdaptSpec& spec, const Scenario& sc, std::size_t n,
   }
 }
 
+void Adaptation::allocate_responses() {
+  AdaptState& s = state_;
+  const std::size_t n = s.responsiveness.size();
+  const bool learning = spec_.model == AdaptModel::kLearning;
+  auto alloc = [&](std::uint8_t bit, std::vector<float>& column, float value, std::vector<float>* learn) {
+    if (!(responses_ & bit)) return;
+    column.assign(n, value);
+    if (learning && learn) learn->assign(n, 0.0f);
+  };
+  alloc(kRespChilling, s.post_mult, 1.0f, &s.learn_chill);
+  alloc(kRespGaming, s.approved_mult, 1.0f, &s.learn_gaming);
+  alloc(kRespGaming, s.platform_add, 0.0f, nullptr);
+  alloc(kRespDeterrence, s.misconduct_mult, 1.0f, &s.learn_deter);
+  alloc(kRespLeavingLists, s.pay_mult, 1.0f, &s.learn_lists);
+  alloc(kRespLeavingLists, s.appeal_hazard, 0.0f, nullptr);
+  alloc(kRespReporting, s.report_mult, 1.0f, &s.learn_report);
+}
+
+void Adaptation::store_responses() {
+  if (spec_.model != AdaptModel::kMyopic || stored_) return;
+  stored_ = true;
+  allocate_responses();
+}
+
 std::vector<const Composite*> Adaptation::composites(const SimContext& ctx) const {
   std::vector<const Composite*> out;
   for (const auto& s : *ctx.systems)
     if (const auto* c = dynamic_cast<const Composite*>(s.get())) out.push_back(c);
   return out;
+}
+
+AdaptView Adaptation::view(const Persons& p, const std::vector<std::unique_ptr<System>>& systems) const {
+  // The myopic pressures that are the same for everyone (see respond): chilling's largest
+  // detection probability over the composites that score posts and see the social domain, with or
+  // without the person's consent; reporting's reward on offer.
+  double x_open = 0, x_closed = 0;
+  std::vector<adapt_rule::GamedTable> gamed_scores;
+  for (const auto& sys : systems) {
+    const auto* c = dynamic_cast<const Composite*>(sys.get());
+    if (!c) continue;
+    if (scores_posts(c->spec()) && c->sees(Domain::kSocial)) {
+      x_open = std::max(x_open, c->spec().detect_posts);
+      if (c->spec().data_exchange) x_closed = std::max(x_closed, c->spec().detect_posts);
+    }
+    if (gamed(c->spec()) && (responses_ & kRespGaming) && spec_.model == AdaptModel::kMyopic)
+      gamed_scores.emplace_back(&c->scores(), c->spec().privileges.thresholds, spec_.gaming.margin);
+  }
+  return AdaptView(&spec_, &state_, responses_, spec_.model == AdaptModel::kMyopic && !stored_, &p, &deter_rule_, x_open, x_closed,
+                   reward_rule_, std::move(gamed_scores));
 }
 
 void Adaptation::prepare(const SimContext& ctx, const Consequences& consequences) {
@@ -118,17 +159,22 @@ void Adaptation::step(const SimContext& ctx, const Consequences& consequences, g
   state_.ties_formed_total += e.added.size();
 }
 
+// The stored responses: the learning model's, and the myopic model's only with
+// store_responses() (otherwise AdaptView derives them on read; this path is the reference the
+// tests compare the derived one with, so it computes the myopic pressures its own way).
 void Adaptation::respond(const SimContext& ctx, const Consequences& consequences, bool learn) {
+  const bool myopic = spec_.model == AdaptModel::kMyopic;
+  if (myopic && !stored_) return;
   AdaptState& s = state_;
   const Persons& p = ctx.society.persons;
   const std::size_t n = p.size();
-  const bool myopic = spec_.model == AdaptModel::kMyopic;
   const double alpha = spec_.learning_rate;
   const std::vector<const Composite*> comps = composites(ctx);
-  std::vector<const Composite*> post_scorers, gamed, counted;
+  std::vector<const Composite*> post_scorers, counted;
+  std::vector<adapt_rule::GamedScores> gamed_scores;
   for (const Composite* c : comps) {
     if (scores_posts(c->spec())) post_scorers.push_back(c);
-    if (c->spec().weights[3] > 0 && (c->spec().use_purchases || c->spec().use_platform)) gamed.push_back(c);
+    if (gamed(c->spec())) gamed_scores.push_back({&c->scores(), &c->spec().privileges.thresholds});
     if (friends_count_visibly(*c)) counted.push_back(c);
   }
 
@@ -155,45 +201,43 @@ void Adaptation::respond(const SimContext& ctx, const Consequences& consequences
   for (std::size_t e = 0; e < effects.size() && e < kMaxEffects; ++e)
     if (effects[e].sanction) sanction_bits |= std::uint64_t{1} << e;
   const auto& active_fx = consequences.active();
-  const double reward_rule = std::min(1.0, ctx.scenario.data.reporting.reward / spec_.reporting.reward_ref);
 
   parallel_for(n, [&](std::size_t i) {
     const double r = s.responsiveness[i];
-    // Chilling: the rule = the largest probability that a post is detected by a system scoring it.
+    // Chilling: the rule = the largest probability that a post is detected by a system scoring
+    // it and seeing the person's posts; experience = the share of this tick's own posts that
+    // reached such a system.
     if (!s.post_mult.empty()) {
       double x = 0;
-      for (const Composite* c : post_scorers)
-        if (social_open(*c, p, i)) x = std::max(x, c->spec().detect_posts);
-      if (!myopic) {
+      if (myopic) {
+        for (const Composite* c : post_scorers)
+          if (c->sees(Domain::kSocial) && (c->spec().data_exchange || (p.consent[i] & kConsentSocial)))
+            x = std::max(x, c->spec().detect_posts);
+      } else {
         if (learn && ctx.events.unapproved[i] > 0) {
-          double seen = 0;  // share of this tick's own posts that reached a scoring system
+          double seen = 0;
           for (const Composite* c : post_scorers)
             seen = std::max(seen, std::min(1.0, static_cast<double>(c->posts_seen()[i]) / ctx.events.unapproved[i]));
           s.learn_chill[i] = static_cast<float>(smooth(s.learn_chill[i], seen, alpha));
         }
         x = s.learn_chill[i];
       }
-      s.post_mult[i] = static_cast<float>(1.0 - spec_.chilling.max_reduction * response_level(spec_.chilling.strength, r, x));
+      s.post_mult[i] = adapt_rule::post_mult(spec_, r, x);
     }
     // Gaming: own score within `margin` below a privilege threshold.
     if (!s.approved_mult.empty()) {
-      double near = 0;
-      for (const Composite* c : gamed) {
-        const double sc = c->scores()[i];
-        for (double t : c->spec().privileges.thresholds)
-          if (sc < t && sc >= t - spec_.gaming.margin) near = 1;
-      }
+      const double near = myopic || learn ? adapt_rule::near_threshold(gamed_scores, spec_.gaming.margin, i) : 0.0;
       double x = near;
       if (!myopic) {
         if (learn) s.learn_gaming[i] = static_cast<float>(smooth(s.learn_gaming[i], near, alpha));
         x = s.learn_gaming[i];
       }
       const double level = response_level(1.0, r, x);
-      s.approved_mult[i] = static_cast<float>(1.0 + spec_.gaming.purchase_boost * level);
-      s.platform_add[i] = static_cast<float>(spec_.gaming.platform_boost * level);
+      s.approved_mult[i] = adapt_rule::approved_mult(spec_, level);
+      s.platform_add[i] = adapt_rule::platform_add(spec_, level);
     }
-    // Deterrence: the detection probability of misconduct (rule), or the share of one's own
-    // misconduct that was recorded (experience).
+    // Deterrence: the detection probability of misconduct in one's region (rule), or the share of
+    // one's own misconduct that was recorded (experience).
     if (!s.misconduct_mult.empty()) {
       double x = deter_rule_.empty() ? 0.0 : deter_rule_[std::min<std::size_t>(p.region[i], deter_rule_.size() - 1)];
       if (!myopic) {
@@ -201,11 +245,9 @@ void Adaptation::respond(const SimContext& ctx, const Consequences& consequences
           s.learn_deter[i] = static_cast<float>(smooth(s.learn_deter[i], std::min(1.0, double(det_mis[i]) / occ_mis[i]), alpha));
         x = s.learn_deter[i];
       }
-      s.misconduct_mult[i] =
-          static_cast<float>(1.0 - spec_.deterrence.max_reduction * response_level(spec_.deterrence.strength, r, x));
+      s.misconduct_mult[i] = adapt_rule::misconduct_mult(spec_, r, x);
     }
-    // Leaving lists: the exit rule is known (myopic: pressure 1); learning: the experience of
-    // being sanctioned.
+    // Leaving lists: the exit rule is known (pressure 1), or the experience of being sanctioned.
     if (!s.pay_mult.empty()) {
       double x = 1.0;
       if (!myopic) {
@@ -213,18 +255,18 @@ void Adaptation::respond(const SimContext& ctx, const Consequences& consequences
         x = s.learn_lists[i];
       }
       const double level = response_level(1.0, r, x);
-      s.pay_mult[i] = static_cast<float>(1.0 + spec_.leaving_lists.pay_boost * level);
-      s.appeal_hazard[i] = static_cast<float>(spec_.leaving_lists.appeal_rate * level);
+      s.pay_mult[i] = adapt_rule::pay_mult(spec_, level);
+      s.appeal_hazard[i] = adapt_rule::appeal_hazard(spec_, level);
     }
     // Reporting: the reward on offer (rule), or rewards received (experience; no update without one).
     if (!s.report_mult.empty()) {
-      double x = reward_rule;
+      double x = std::min(1.0, ctx.scenario.data.reporting.reward / spec_.reporting.reward_ref);
       if (!myopic) {
         if (learn && reward[i] > 0)
           s.learn_report[i] = static_cast<float>(smooth(s.learn_report[i], std::min(1.0, reward[i] / spec_.reporting.reward_ref), alpha));
         x = s.learn_report[i];
       }
-      s.report_mult[i] = static_cast<float>(1.0 + spec_.reporting.strength * response_level(1.0, r, x));
+      s.report_mult[i] = adapt_rule::report_mult(spec_, r, x);
     }
     // Unfriending (learning): the experience that one's friends pull one's score down (the
     // relationships sub-score below its no-friends value under some counted, visible composite).
@@ -317,24 +359,36 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
 }
 
 void Adaptation::measure(const SimContext& ctx, io::MetricsCsv& out) const {
-  if (!active()) return;
+  if (!active() || !ctx.adapt_view) return;
   const Tick t = ctx.tick;
   const std::size_t n = state_.responsiveness.size();
-  auto mean = [&](const std::vector<float>& v) {
-    return n ? deterministic_sum<double>(n, [&](std::size_t i) { return static_cast<double>(v[i]); }) / static_cast<double>(n)
+  auto mean = [&](auto&& value) {
+    return n ? deterministic_sum<double>(n, [&](std::size_t i) { return static_cast<double>(value(i)); }) / static_cast<double>(n)
              : 0.0;
   };
   constexpr std::string_view kAdapt = "adapt";
-  out.row(t, kAdapt, "responsiveness_mean", "", mean(state_.responsiveness));
-  const std::pair<const char*, const std::vector<float>*> cols[] = {
-      {"post_mult_mean", &state_.post_mult},           {"approved_mult_mean", &state_.approved_mult},
-      {"platform_add_mean", &state_.platform_add},     {"misconduct_mult_mean", &state_.misconduct_mult},
-      {"pay_mult_mean", &state_.pay_mult},             {"appeal_hazard_mean", &state_.appeal_hazard},
-      {"report_mult_mean", &state_.report_mult}};
-  for (const auto& [name, v] : cols)
-    if (!v->empty()) out.row(t, kAdapt, name, "", mean(*v));
+  out.row(t, kAdapt, "responsiveness_mean", "", mean([&](std::size_t i) { return state_.responsiveness[i]; }));
+  const AdaptView& v = *ctx.adapt_view;
+  for (int k = 0; k < 7; ++k)
+    if (v.in_use(k)) v.with(k, [&](auto get) { out.row(t, kAdapt, std::string(AdaptView::kNames[k]) + "_mean", "", mean(get)); });
   out.row(t, kAdapt, "ties_cut_total", "", static_cast<double>(state_.ties_cut_total));
   out.row(t, kAdapt, "ties_formed_total", "", static_cast<double>(state_.ties_formed_total));
+}
+
+// ---- AdaptView's by-name access (metrics, snapshots, tests) ------------------------------------
+
+bool AdaptView::in_use(int k) const {
+  constexpr std::uint8_t bit[7] = {kRespChilling, kRespGaming, kRespGaming, kRespDeterrence,
+                                   kRespLeavingLists, kRespLeavingLists, kRespReporting};
+  return k >= 0 && k < 7 && (responses_ & bit[k]) != 0;
+}
+
+std::vector<float> AdaptView::column(int k) const {
+  std::vector<float> out;
+  if (!in_use(k)) return out;
+  out.resize(size());
+  with(k, [&](auto get) { parallel_for(out.size(), [&](std::size_t i) { out[i] = get(i); }); });
+  return out;
 }
 
 }  // namespace credsim

@@ -1,7 +1,8 @@
 // How the society responds (SPEC §3): the adapt stage. Each tick every person observes what they
-// can see of the rules and of what happened to them, and their response changes the columns of
-// AdaptState that the next tick's behave, record and score stages read; unfriending and new ties
-// edit the graph in place. Models: none (nothing happens, nothing is allocated), myopic (respond
+// can see of the rules and of what happened to them, and their response changes what the next
+// tick's behave, record and score stages read through an AdaptView (adapt_view.hpp: stored columns
+// of AdaptState under the learning model, derived on read under the myopic one); unfriending and
+// new ties edit the graph in place. Models: none (nothing happens, nothing is allocated), myopic (respond
 // to this tick's observed state) and learning (respond to an exponentially smoothed experience).
 // Definitions: docs/MODEL.md, "Adaptation".
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "credsim/adapt/adapt_spec.hpp"
 #include "credsim/adapt/adapt_state.hpp"
+#include "credsim/adapt/adapt_view.hpp"
 #include "credsim/consequences/rules.hpp"
 #include "credsim/graph/csr.hpp"
 #include "credsim/io/metrics_csv.hpp"
@@ -19,8 +21,7 @@ namespace credsim {
 
 class Composite;
 
-// Pure response rules, exposed for hand-computed tests. level = min(1, max(0, k · r · x)).
-double response_level(double strength, double responsiveness, double pressure);
+// Pure response rules, exposed for hand-computed tests (response_level: adapt_view.hpp).
 // Exponential smoothing of the learning model: e + α (x − e).
 double smooth(double expected, double observed, double alpha);
 // Responsiveness of person i: lognormal with the given mean and log-sd (keyed by person).
@@ -37,15 +38,26 @@ class Adaptation {
   const AdaptSpec& spec() const { return spec_; }
   const AdaptState& state() const { return state_; }
   AdaptState& mutable_state() { return state_; }  // checkpoint restore
-  // Null under model "none": what SimContext::adapt and the stages get.
+  // Null under model "none": what SimContext::adapt gets.
   const AdaptState* state_if_active() const { return active() ? &state_ : nullptr; }
+  // Which responses the run has (AdaptResponse bits; 0 under model "none").
+  std::uint8_t responses() const { return responses_; }
+  // The responses as the stages read them (adapt_view.hpp): stored columns under the learning
+  // model, derived on read under the myopic one. The view refers to `persons`, the composites
+  // among `systems` and this object, which must outlive it (the Simulation keeps one).
+  AdaptView view(const Persons& persons, const std::vector<std::unique_ptr<System>>& systems) const;
+  // The myopic model's stored path (before prepare; views built before it are stale): respond
+  // stores every response in AdaptState as the learning model does, computing the myopic
+  // pressures its own way. The same results with 28 more bytes per person: the reference the
+  // tests compare the derived path with. No effect under other models.
+  void store_responses();
 
   // After tick 0's scoring: the first responses (from the rules as they stand), no graph edits.
   void prepare(const SimContext& ctx, const Consequences& consequences);
   // The adapt stage of a tick: observe, learn, respond; cut and form ties in `graph` (which
   // ctx.graph refers to).
   void step(const SimContext& ctx, const Consequences& consequences, graph::Csr& graph);
-  // Rows under system "adapt" (only when active).
+  // Rows under system "adapt" (only when active; the responses as ctx.adapt_view gives them).
   void measure(const SimContext& ctx, io::MetricsCsv& out) const;
   std::size_t memory_bytes() const { return state_.memory_bytes(); }
   // Checkpoints: the evolving state (the spec comes from the scenario).
@@ -63,11 +75,15 @@ class Adaptation {
 
  private:
   void respond(const SimContext& ctx, const Consequences& consequences, bool learn);
+  void allocate_responses();
   std::vector<const Composite*> composites(const SimContext& ctx) const;
 
   AdaptSpec spec_;
   AdaptState state_;
   std::vector<double> deter_rule_;  // per region: rate-weighted detection of misconduct
+  std::uint8_t responses_ = 0;      // AdaptResponse bits (from the spec and scenario: not saved)
+  double reward_rule_ = 0;          // reporting's myopic pressure, min(1, reward / reward_ref)
+  bool stored_ = false;             // store_responses(): the myopic model's stored path
 };
 
 }  // namespace credsim

@@ -34,11 +34,10 @@ std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::
 }  // namespace
 
 void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std::uint64_t replicate,
-            Tick tick, TickEvents& out, const AdaptState* adapt) {
+            Tick tick, TickEvents& out, const AdaptView* adapt) {
   const std::size_t n = p.size();
-  const std::vector<float>* post_mult = in_use(adapt, &AdaptState::post_mult);
-  const std::vector<float>* approved_mult = in_use(adapt, &AdaptState::approved_mult);
-  const std::vector<float>* platform_add = in_use(adapt, &AdaptState::platform_add);
+  const AdaptView::Post post_mult = adapt_post(adapt);
+  const AdaptView::Gaming gaming = adapt_gaming(adapt);
   if (!out.sized(n)) out.resize(n);
   parallel_for(n, [&](std::size_t i) {
     // Repayment of the consumer credit line: due every repayment_period ticks.
@@ -52,7 +51,8 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
 
     Rng shop(seed, replicate, tick, i, Stream::kPurchases);
     // Gaming the score (adaptation): more approved purchases near a threshold. × 1.0 otherwise.
-    const double am = approved_mult ? static_cast<double>((*approved_mult)[i]) : 1.0;
+    const auto [approved_mult, platform_add] = gaming ? gaming.both(i) : std::pair<float, float>{1.0f, 0.0f};
+    const double am = approved_mult;
     const std::uint32_t baby = shop.poisson(p.rate_baby[i] * am);
     const std::uint32_t games = shop.poisson(p.rate_games[i]);
     const std::uint32_t domestic = shop.poisson(p.rate_domestic[i] * am);
@@ -67,8 +67,8 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
     Rng plat(seed, replicate, tick, i, Stream::kPlatform);
     std::uint32_t on_platform = 0;
     const std::uint32_t total = out.baby[i] + out.games[i] + out.domestic[i] + out.luxury[i];
-    const double share = platform_add ? std::min(1.0, static_cast<double>(p.platform_share[i]) + (*platform_add)[i])
-                                      : static_cast<double>(p.platform_share[i]);
+    const double share = gaming ? std::min(1.0, static_cast<double>(p.platform_share[i]) + platform_add)
+                                : static_cast<double>(p.platform_share[i]);
     for (std::uint32_t k = 0; k < total; ++k) on_platform += plat.bernoulli(share);
     out.on_platform[i] = clamp16(on_platform);
 
@@ -82,7 +82,7 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
 
     Rng posts(seed, replicate, tick, i, Stream::kPosts);
     // Chilling (adaptation): fewer posts when they are scored and detected. × 1.0 otherwise.
-    const double pm = post_mult ? static_cast<double>((*post_mult)[i]) : 1.0;
+    const double pm = post_mult ? static_cast<double>(post_mult(i)) : 1.0;
     out.unapproved[i] = clamp16(posts.poisson(p.dissent[i] * pm));
     out.embarrassing[i] = clamp16(posts.poisson(p.embarrassing[i] * pm));
   });

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "credsim/adapt/adapt_state.hpp"
+#include "credsim/adapt/adapt_view.hpp"
 #include "credsim/core/types.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
@@ -42,8 +42,8 @@ inline bool instalment_due(NodeId i, Tick tick, Tick period) {
 }
 
 // `adapt` (may be null): the adaptation model's multipliers of posts, approved purchases and
-// platform use; without it (or with its columns empty) the draws are exactly the unadapted ones.
+// platform use; without it (or with a mechanism off) the draws are exactly the unadapted ones.
 void behave(const BehaviourSpec& spec, const Persons& persons, std::uint64_t seed,
-            std::uint64_t replicate, Tick tick, TickEvents& out, const AdaptState* adapt = nullptr);
+            std::uint64_t replicate, Tick tick, TickEvents& out, const AdaptView* adapt = nullptr);
 
 }  // namespace credsim

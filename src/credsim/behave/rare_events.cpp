@@ -35,7 +35,7 @@ double RareEventSampler::rate(EventTypeId k, std::size_t i) const {
 }
 
 void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick tick, const TickEvents& ev,
-                            std::vector<Occurrence>& out, const std::vector<float>* misconduct_mult) const {
+                            std::vector<Occurrence>& out, const AdaptView::Misconduct& misconduct_mult) const {
   out.clear();
   const std::size_t n = p_->size();
   const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
@@ -46,7 +46,7 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
     for (std::size_t d = 0; d < drawn_.size(); ++d) {
       const EventTypeId k = drawn_[d];
-      const bool deter = misconduct_mult && (*catalog_)[k].kind == EventKind::kMisconduct;
+      const bool deter = static_cast<bool>(misconduct_mult) && (*catalog_)[k].kind == EventKind::kMisconduct;
       const double rmax = block_max_[d][b];
       if (rmax <= 0) continue;
       const double qmax = -std::expm1(-rmax);  // P(at least one event) at the bound
@@ -55,7 +55,7 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
         const std::uint64_t skip = rng.geometric_skip(qmax);
         if (skip >= hi - i) break;
         i += skip;
-        const double qi = -std::expm1(-(deter ? rate(k, i) * (*misconduct_mult)[i] : rate(k, i)));
+        const double qi = -std::expm1(-(deter ? rate(k, i) * misconduct_mult(i) : rate(k, i)));
         if (rng.uniform() * qmax < qi) local.push_back({static_cast<NodeId>(i), k, 1});
         ++i;
         if (i >= hi) break;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "credsim/adapt/adapt_view.hpp"
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/society/society.hpp"
@@ -28,10 +29,10 @@ class RareEventSampler {
   double rate(EventTypeId k, std::size_t i) const;
   // This tick's occurrences: drawn types, then the events derived from structured behaviour;
   // sorted by (person, type).
-  // `misconduct_mult` (may be null; deterrence, every value in [0, 1]) scales misconduct rates:
-  // the block bounds stay valid bounds, so thinning stays exact.
+  // `misconduct_mult` (deterrence, off by default; every value in [0, 1]) scales misconduct
+  // rates: the block bounds stay valid bounds, so thinning stays exact.
   void draw(std::uint64_t seed, std::uint64_t replicate, Tick tick, const TickEvents& ev,
-            std::vector<Occurrence>& out, const std::vector<float>* misconduct_mult = nullptr) const;
+            std::vector<Occurrence>& out, const AdaptView::Misconduct& misconduct_mult = {}) const;
 
  private:
   const EventCatalog* catalog_;

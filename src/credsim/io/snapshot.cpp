@@ -272,21 +272,18 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
                          {"used", ((cq.used_effects() >> e) & 1u) != 0}});
   }
 
-  // Adaptation's columns (MODEL.md section 24), only when a model is on and the column in use.
-  if (const AdaptState* a = sim.adaptation().state_if_active()) {
-    const std::pair<const char*, const std::vector<float>*> cols[] = {
-        {"responsiveness", &a->responsiveness},
-        {"post_mult", &a->post_mult},
-        {"approved_mult", &a->approved_mult},
-        {"platform_add", &a->platform_add},
-        {"misconduct_mult", &a->misconduct_mult},
-        {"pay_mult", &a->pay_mult},
-        {"appeal_hazard", &a->appeal_hazard},
-        {"report_mult", &a->report_mult}};
-    for (const auto& [name, v] : cols)
-      if (v->size() == n)
-        w.column(std::string("adapt.") + name + ".npy", *v,
-                 std::string("adaptation: ") + name + " (docs/MODEL.md section 24; baseline propensities are unchanged)");
+  // Adaptation's columns (MODEL.md section 24), only when a model is on and the response in use;
+  // under the myopic model the responses are derived (AdaptView), written as the same columns.
+  if (const AdaptView* a = sim.adapt_view()) {
+    const std::string what = " (docs/MODEL.md section 24; baseline propensities are unchanged)";
+    const auto& r = sim.adaptation().state().responsiveness;
+    if (r.size() == n) w.column("adapt.responsiveness.npy", r, "adaptation: responsiveness" + what);
+    for (int k = 0; k < 7; ++k) {
+      if (!a->in_use(k)) continue;
+      const std::vector<float> v = a->column(k);
+      if (v.size() == n)
+        w.column(std::string("adapt.") + AdaptView::kNames[k] + ".npy", v, std::string("adaptation: ") + AdaptView::kNames[k] + what);
+    }
   }
 
   w.edges(sim.graph());

@@ -22,7 +22,7 @@ void Ledger::open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, st
 
 void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
                          std::span<const Occurrence> occ, std::uint64_t seed, std::uint64_t replicate, Tick tick,
-                         const graph::Csr* graph, const std::vector<float>* report_mult) {
+                         const graph::Csr* graph, const AdaptView::Report& report_mult) {
   const Persons& p = society.persons;
   const std::size_t n = p.size();
   added_begin_ = records_.size();
@@ -81,7 +81,7 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
       double qb = q;
       if (report_mult) {
         float mmax = 0;
-        for (std::size_t i = b * kRareBlock; i < hi; ++i) mmax = std::max(mmax, (*report_mult)[i]);
+        for (std::size_t i = b * kRareBlock; i < hi; ++i) mmax = std::max(mmax, report_mult(i));
         if (mmax <= 0) continue;
         qb = -std::expm1(-rep.rate * mmax);
       }
@@ -89,7 +89,7 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
         const std::uint64_t skip = rng.geometric_skip(qb);
         if (skip >= hi - i) break;
         i += skip;
-        const bool reports = !report_mult || rng.uniform() * qb < -std::expm1(-rep.rate * (*report_mult)[i]);
+        const bool reports = !report_mult || rng.uniform() * qb < -std::expm1(-rep.rate * report_mult(i));
         const auto friends = graph->neighbours(static_cast<NodeId>(i));
         if (reports && !friends.empty()) {
           const NodeId j = friends[rng.below(friends.size())];

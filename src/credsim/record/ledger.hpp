@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "credsim/adapt/adapt_view.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/core/types.hpp"
@@ -54,10 +55,10 @@ class Ledger {
   // The record stage: detection of this tick's occurrences, misattribution, false records,
   // notification and appeal decisions. Deterministic for any thread count.
   // `graph` is needed only for rewarded reporting (reporters report their friends).
-  // `report_mult` (may be null; adaptation, values >= 0) scales each person's reporting rate.
+  // `report_mult` (adaptation, off by default; values >= 0) scales each person's reporting rate.
   void record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
                    std::span<const Occurrence> occurrences, std::uint64_t seed, std::uint64_t replicate, Tick tick,
-                   const graph::Csr* graph = nullptr, const std::vector<float>* report_mult = nullptr);
+                   const graph::Csr* graph = nullptr, const AdaptView::Report& report_mult = {});
   // Rewards earned by reporters this tick (reporter, yuan), in order.
   std::span<const std::pair<NodeId, double>> rewards() const { return rewards_; }
   struct ReportCounts {

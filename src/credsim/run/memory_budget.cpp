@@ -105,11 +105,12 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     else per_person = 64;
     add("system " + d.name + " (" + d.type + ")", n * per_person + extra);
   }
-  // Adaptation (MODEL.md, "Adaptation"): responsiveness and up to seven response columns, and
-  // under the learning model six smoothed pressures, 4 bytes each (an upper bound: columns of
-  // mechanisms that are off or have nothing to act on are not allocated).
+  // Adaptation (MODEL.md, "Adaptation"): responsiveness, 4 bytes; under the learning model also
+  // up to seven response columns and six smoothed pressures, 4 bytes each (an upper bound: columns
+  // of mechanisms that are off or have nothing to act on are not allocated). The myopic model's
+  // responses are derived when read (adapt/adapt_view.hpp).
   if (sc.adapt.model != AdaptModel::kNone)
-    add("adaptation (responsiveness, responses, learning)", n * 4 * (8 + (sc.adapt.model == AdaptModel::kLearning ? 6 : 0)));
+    add("adaptation (responsiveness, responses, learning)", n * 4 * (1 + (sc.adapt.model == AdaptModel::kLearning ? 7 + 6 : 0)));
   // The harm metrics keep snapshots of the measured ticks a later window starts at, at most
   // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
   const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);

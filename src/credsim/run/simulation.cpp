@@ -58,7 +58,13 @@ Simulation::Simulation(const Scenario& scenario, graph::Csr graph)
   for (const SystemDecl& d : scenario_.systems) systems_.push_back(make_system(d, n));
   consequences_ = std::make_unique<Consequences>(scenario_.rules, scenario_.effects, systems_, society_);
   adapt_ = Adaptation(scenario_.adapt, scenario_, n, scenario_.run.seed, scenario_.run.replicate);
+  adapt_view_ = adapt_.view(society_.persons, systems_);
   reserve_ledger();
+}
+
+void Simulation::store_adapt_responses() {
+  adapt_.store_responses();
+  adapt_view_ = adapt_.view(society_.persons, systems_);
 }
 
 void Simulation::reserve_ledger() {
@@ -91,6 +97,7 @@ SimContext Simulation::context() const {
   SimContext ctx{scenario_, society_, graph_, exchange_, scenario_.events, events_, occurrences_, ledger_,
                  scenario_.run.seed, scenario_.run.replicate, tick_, &systems_};
   ctx.adapt = adapt_.state_if_active();
+  ctx.adapt_view = adapt_view();
   return ctx;
 }
 
@@ -140,14 +147,14 @@ void Simulation::step(io::MetricsCsv* metrics) {
   Persons& p = society_.persons;
 
   timed(Stage::kBehave, [&] {
-    const AdaptState* adapt = adapt_.state_if_active();
+    const AdaptView* adapt = adapt_view();
     behave(scenario_.behaviour, p, seed, rep, t, events_, adapt);
-    sampler_.draw(seed, rep, t, events_, occurrences_, in_use(adapt, &AdaptState::misconduct_mult));
+    sampler_.draw(seed, rep, t, events_, occurrences_, adapt_misconduct(adapt));
   });
   const SimContext ctx = context();  // after behave: it views this tick's occurrences
   timed(Stage::kRecord, [&] {
     ledger_.record_tick(scenario_.data, scenario_.events, society_, occurrences_, seed, rep, t, &graph_,
-                        in_use(adapt_.state_if_active(), &AdaptState::report_mult));
+                        adapt_report(adapt_view()));
     for (auto& s : systems_) s->record(ctx);
   });
   if (tracer_) tracer_->recorded(ctx);

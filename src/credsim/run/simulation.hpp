@@ -41,6 +41,9 @@ class Simulation {
   // The graph is passed in so callers can build it once and time it separately.
   // Throws InputError if a consequence rule names an unknown system, effect or grade.
   Simulation(const Scenario& scenario, graph::Csr graph);
+  // Not copied or moved: the adaptation view refers to the simulation's own members.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
 
   Tick tick() const { return tick_; }
   bool done() const { return tick_ >= scenario_.run.ticks; }
@@ -55,6 +58,11 @@ class Simulation {
   const Ledger& ledger() const { return ledger_; }
   const Consequences& consequences() const { return *consequences_; }
   const Adaptation& adaptation() const { return adapt_; }
+  // The adaptation model's responses as the stages read them (null under model "none").
+  const AdaptView* adapt_view() const { return adapt_.active() ? &adapt_view_ : nullptr; }
+  // Before initialise: the myopic model stores its responses instead of deriving them when read
+  // (Adaptation::store_responses; the same results, for tests that compare the two paths).
+  void store_adapt_responses();
   const std::array<double, kStages>& stage_seconds() const { return stage_seconds_; }
   struct Calibration {
     std::string name;
@@ -113,6 +121,7 @@ class Simulation {
   std::vector<Calibration> calibration_;
   HarmMetrics harm_;  // SPEC §4 harm metrics (keeps the windowed snapshots)
   Adaptation adapt_;  // SPEC §3: how people respond (nothing allocated under model "none")
+  AdaptView adapt_view_;  // of adapt_, society_ and the composites in systems_
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
   std::unique_ptr<Tracer> tracer_;  // null unless persons are traced

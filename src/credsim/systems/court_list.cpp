@@ -264,8 +264,7 @@ void CourtList::score(const SimContext& ctx) {
   // Leaving the list (adaptation, SPEC §3): payment probability × pay_mult; a wrongly listed,
   // notified person who has not appealed appeals with a per-tick hazard (own stream, so the
   // judgment's other draws are those of the unadapted model).
-  const std::vector<float>* pay_mult = in_use(ctx.adapt, &AdaptState::pay_mult);
-  const std::vector<float>* appeal_hazard = in_use(ctx.adapt, &AdaptState::appeal_hazard);
+  const AdaptView::Lists leaving = adapt_lists(ctx.adapt_view);
   const Stream as = named_stream(Stream::kAdaptLists, name_);
   for (std::size_t id = 0; id < judgments_.size(); ++id) {
     Judgment& j = judgments_[id];
@@ -292,10 +291,10 @@ void CourtList::score(const SimContext& ctx) {
         continue;
       }
     }
-    if (appeal_hazard && wrongful && j.state == JudgmentState::kListed && j.notified && !j.appealed &&
-        (*appeal_hazard)[i] > 0) {
+    if (leaving && wrongful && j.state == JudgmentState::kListed && j.notified && !j.appealed &&
+        leaving.appeal_hazard(i) > 0) {
       Rng arng(ctx.seed, ctx.replicate, t, id, as);
-      if (arng.bernoulli((*appeal_hazard)[i])) {
+      if (arng.bernoulli(leaving.appeal_hazard(i))) {
         j.appeal_pending = 1;
         j.appealed = 1;
         j.appeal_due = t + spec_.appeal_delay_wrongful;
@@ -306,7 +305,7 @@ void CourtList::score(const SimContext& ctx) {
     const double c = compliance(i);
     double& already = committed_[i];
     const double available = p.wealth[i] - already;
-    const double pay = pay_mult ? spec_.pay_prob / c * (*pay_mult)[i] : spec_.pay_prob / c;
+    const double pay = leaving ? spec_.pay_prob / c * leaving.pay_mult(i) : spec_.pay_prob / c;
     if (available >= j.debt && rng.bernoulli(std::min(1.0, pay))) {
       already += j.debt;
       payments_.emplace_back(i, j.debt);

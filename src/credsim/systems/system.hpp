@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "credsim/adapt/adapt_state.hpp"
+#include "credsim/adapt/adapt_view.hpp"
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/behave/catalog.hpp"
 #include "credsim/behave/rare_events.hpp"
@@ -49,9 +49,11 @@ struct SimContext {
   // During the measure stage only: this tick's unapproved posts in all (the tick's event columns
   // are freed while measuring). Null: readers sum events.unapproved themselves.
   const std::uint64_t* unapproved_posts = nullptr;
-  // The adaptation model's columns (null under model "none"): systems whose exits depend on
-  // people's responses (the court list) read them.
+  // The adaptation model's state (null under model "none"; ties cut, responsiveness) and its
+  // responses as the stages read them (adapt_view.hpp): systems whose exits depend on people's
+  // responses (the court list) read them.
   const AdaptState* adapt = nullptr;
+  const AdaptView* adapt_view = nullptr;
   const System* find_system(std::string_view name) const;
   // Whether `system` may read `record`: its domain is in the system's row of the sharing matrix.
   bool sees(const System& system, const Record& record) const;

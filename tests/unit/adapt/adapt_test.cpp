@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include <cmath>
+#include <cstring>
 #include <set>
 
 #include "credsim/adapt/adaptation.hpp"
@@ -130,22 +131,38 @@ std::string world(const std::string& model, const std::string& extra = "") {
          "[adapt]\nmodel = \"" + model + "\"\nresponsiveness_sigma = 0\n" + extra;
 }
 
+// The index of a response in AdaptView::kNames.
+int response(const std::string& name) {
+  for (int k = 0; k < 7; ++k)
+    if (name == AdaptView::kNames[k]) return k;
+  ADD_FAILURE() << name;
+  return 0;
+}
+
 struct World {
   Scenario sc;
   std::unique_ptr<Simulation> sim;
-  explicit World(const std::string& text, const std::vector<std::string>& overrides = {})
-      : sc(load_scenario_string(text, "w.toml", overrides)) {
+  // `stored`: the myopic model's stored path (Simulation::store_adapt_responses).
+  explicit World(Scenario scenario, bool stored = false) : sc(std::move(scenario)) {
     const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
     sim = std::make_unique<Simulation>(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+    if (stored) sim->store_adapt_responses();
     sim->initialise(nullptr);
   }
+  explicit World(const std::string& text, const std::vector<std::string>& overrides = {})
+      : World(load_scenario_string(text, "w.toml", overrides)) {}
   const AdaptState& st() const { return sim->adaptation().state(); }
+  // A response as every stage reads it (stored or derived), materialised.
+  std::vector<float> col(const std::string& name) const { return sim->adapt_view()->column(response(name)); }
   const Composite& sesame() const { return dynamic_cast<const Composite&>(*sim->systems().at(0)); }
 };
 
 TEST(AdaptMyopic, HandComputedResponsesAfterTickZero) {
   World w(world("myopic"));
-  const AdaptState& s = w.st();
+  struct {
+    std::vector<float> post_mult, approved_mult, platform_add, misconduct_mult, pay_mult, appeal_hazard, report_mult;
+  } s{w.col("post_mult"), w.col("approved_mult"), w.col("platform_add"), w.col("misconduct_mult"),
+      w.col("pay_mult"),  w.col("appeal_hazard"), w.col("report_mult")};
   const std::size_t n = w.sim->society().persons.size();
   ASSERT_EQ(s.post_mult.size(), n);
   // Chilling: detect_posts 0.6, social domain open (data exchange), r = 1: 1 − 0.9 · 0.6.
@@ -187,11 +204,13 @@ TEST(AdaptMyopic, ChillingNeedsScoringAndDetection) {
   World consent_only(world("myopic"), {"systems.sesame.data_exchange=false"});
   const Persons& p = consent_only.sim->society().persons;
   for (std::size_t i = 0; i < p.size(); ++i)
-    ASSERT_FLOAT_EQ(consent_only.st().post_mult[i], (p.consent[i] & kConsentSocial) ? 0.46f : 1.0f);
+    ASSERT_FLOAT_EQ(consent_only.col("post_mult")[i], (p.consent[i] & kConsentSocial) ? 0.46f : 1.0f);
   for (const char* off : {"systems.sesame.behaviour.use_posts=false", "systems.sesame.detection.posts=0",
                           "systems.sesame.weights.behaviour=0", "systems.sesame.behaviour.beta_unapproved=0"}) {
     World w(world("myopic"), {off});
-    for (float m : w.st().post_mult) ASSERT_EQ(m, 1.0f) << off;
+    const std::vector<float> post = w.col("post_mult");
+    ASSERT_EQ(post.size(), p.size());
+    for (float m : post) ASSERT_EQ(m, 1.0f) << off;
   }
 }
 
@@ -216,6 +235,81 @@ TEST(AdaptLearning, ChillingLearnsFromOwnDetectedPosts) {
   EXPECT_GT(posted, 10u);
 }
 
+// ---- the myopic model derives its responses: the same bits as storing them ---------------------
+
+// Bitwise equality (-0 and +0 differ, as in a snapshot's bytes).
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+TEST(AdaptMyopic, StoresOnlyResponsiveness) {
+  World w(world("myopic"));
+  const AdaptState& s = w.st();
+  const std::size_t n = w.sim->society().persons.size();
+  EXPECT_EQ(s.responsiveness.size(), n);
+  for (const auto* c : {&s.post_mult, &s.approved_mult, &s.platform_add, &s.misconduct_mult, &s.pay_mult, &s.appeal_hazard,
+                        &s.report_mult, &s.learn_chill, &s.learn_unfriend, &s.learn_gaming, &s.learn_deter, &s.learn_lists,
+                        &s.learn_report})
+    EXPECT_TRUE(c->empty());
+  EXPECT_EQ(w.sim->adaptation().memory_bytes(), n * sizeof(float));
+  EXPECT_TRUE(w.sim->adapt_view()->derived());
+  for (int k = 0; k < 7; ++k) EXPECT_EQ(w.col(AdaptView::kNames[k]).size(), n) << k;  // all in use, derived
+  // The learning model stores its responses.
+  World l(world("learning"));
+  EXPECT_FALSE(l.sim->adapt_view()->derived());
+  EXPECT_EQ(l.st().post_mult.size(), n);
+  EXPECT_EQ(l.sim->adaptation().memory_bytes(), n * sizeof(float) * (1 + 7 + 6));
+}
+
+// The stored path (the adapt stage writes every response, computing the myopic pressures its own
+// way, as before the responses were derived) and the derived path (AdaptView on read): the same
+// bits of every response after tick 0 and every tick, and so the same run (what behave, the
+// sampler, the ledger and the court list read decides purchases, posts, misconduct, reports,
+// payments and appeals; any difference shows in wealth, the ledger or the scores).
+void expect_paths_agree(const Scenario& sc, int ticks) {
+  World derived(sc), stored(sc, /*stored=*/true);
+  const std::size_t n = derived.sim->society().persons.size();
+  ASSERT_TRUE(derived.sim->adapt_view()->derived());
+  ASSERT_FALSE(stored.sim->adapt_view()->derived());
+  ASSERT_EQ(stored.st().post_mult.size(), n);  // really stored
+  ASSERT_TRUE(derived.st().post_mult.empty());
+  const Composite& cd = derived.sesame();
+  const Composite& cs = stored.sesame();
+  std::size_t near = 0;
+  for (int t = 0; t <= ticks; ++t) {
+    if (t > 0) derived.sim->step(nullptr), stored.sim->step(nullptr);
+    for (int k = 0; k < 7; ++k) {
+      ASSERT_TRUE(derived.sim->adapt_view()->in_use(k)) << k;
+      const std::vector<float> d = derived.col(AdaptView::kNames[k]), s = stored.col(AdaptView::kNames[k]);
+      ASSERT_EQ(d.size(), n);
+      ASSERT_TRUE(same_bits(d, s)) << AdaptView::kNames[k] << " at tick " << t;
+    }
+    for (float a : stored.st().approved_mult) near += a != 1.0f;
+    ASSERT_TRUE(same_bits(derived.sim->society().persons.wealth, stored.sim->society().persons.wealth)) << t;
+    ASSERT_TRUE(cd.scores() == cs.scores()) << t;
+    ASSERT_EQ(derived.sim->ledger().records().size(), stored.sim->ledger().records().size()) << t;
+    ASSERT_TRUE(derived.sim->graph().neighbour_array() == stored.sim->graph().neighbour_array()) << t;
+  }
+  EXPECT_GT(near, 0u);  // gaming acted (its pressure follows the scores, which change every tick)
+  EXPECT_GT(derived.sim->ledger().records().size(), 0u);
+}
+
+TEST(AdaptMyopic, DerivedResponsesAreTheStoredOnesEveryTick) {
+  // The small world (a court list, rewarded reporting, two regions of detection, unfriending),
+  // with consent deciding what the composite sees, and responsiveness spread out.
+  expect_paths_agree(load_scenario_string(world("myopic"), "w.toml",
+                                          {"systems.sesame.data_exchange=false", "adapt.responsiveness_sigma=0.8",
+                                           "adapt.gaming.margin=60"}),
+                     8);
+}
+
+TEST(AdaptMyopic, DerivedResponsesAreTheStoredOnesInTheIntegratedPreset) {
+  expect_paths_agree(load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/integrated_2020.toml",
+                                   {"society.persons=3000", "run.ticks=6"}),
+                     6);
+}
+
 // ---- unfriending: decisions vs a naive rule ----------------------------------------------------
 
 TEST(AdaptUnfriending, MyopicCertainDropRemovesExactlyTheDraggingTies) {
@@ -227,6 +321,7 @@ TEST(AdaptUnfriending, MyopicCertainDropRemovesExactlyTheDraggingTies) {
   SimContext ctx{w.sc, w.sim->society(), g, ex, w.sc.events, ev, {}, w.sim->ledger(), w.sc.run.seed, w.sc.run.replicate,
                  1, &w.sim->systems()};
   ctx.adapt = &w.st();
+  ctx.adapt_view = w.sim->adapt_view();
   const Adaptation::Edits e = w.sim->adaptation().decide_edits(ctx);
   // Naive: friend j drags if score < 600 (friends_mean) or recorded posts ≥ 0.5 · 0.2 per week.
   const Composite& c = w.sesame();
@@ -289,8 +384,8 @@ TEST(AdaptSwitches, EachMechanismOffLeavesItsBehaviourUnchanged) {
   World on(world("myopic", "[adapt.chilling]\nenabled = false\n[adapt.gaming]\nenabled = false\n"
                            "[adapt.deterrence]\nenabled = false\n[adapt.reporting]\nenabled = false\n"
                            "[adapt.leaving_lists]\nenabled = false\n[adapt.unfriending]\nenabled = false\n"));
-  EXPECT_TRUE(on.st().post_mult.empty() && on.st().approved_mult.empty() && on.st().misconduct_mult.empty() &&
-              on.st().report_mult.empty() && on.st().pay_mult.empty());
+  EXPECT_EQ(on.sim->adapt_view()->responses(), 0);
+  for (int k = 0; k < 7; ++k) EXPECT_TRUE(on.sim->adapt_view()->column(k).empty()) << k;
   for (int t = 1; t <= 6; ++t) {
     none.sim->step(nullptr);
     on.sim->step(nullptr);

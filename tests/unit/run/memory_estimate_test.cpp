@@ -11,6 +11,7 @@
 
 #include "credsim/run/memory_budget.hpp"
 #include "credsim/run/runner.hpp"
+#include "credsim/run/simulation.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "test_support.hpp"
 
@@ -60,6 +61,28 @@ TEST(MemoryEstimate, EachPartMatchesTheSimulationsOwnAccount) {
   // B/person here, 55 at 200,000 persons), the estimate what is used (49).
   const double agencies = per_person(got.at("system.agencies").get<double>());
   EXPECT_NEAR(per_person(estimated(est, "system agencies")), agencies, 0.3 * agencies);
+}
+
+// Adaptation under both models, to the byte per person: the myopic model holds responsiveness
+// only (its responses are derived when read), the learning model also its seven response columns
+// and six estimates (the integrated preset has every mechanism).
+TEST(MemoryEstimate, AdaptationMatchesUnderBothModels) {
+  for (const auto& [model, bytes] : {std::pair<std::string, double>{"myopic", 4}, {"learning", 56}}) {
+    const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
+                                      {"society.persons=3000", "adapt.model=" + model});
+    const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+    Simulation sim(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+    const double n = static_cast<double>(sim.society().persons.size());
+    double held = -1;
+    for (const auto& [what, b] : sim.memory_parts())
+      if (what == "adaptation") held = static_cast<double>(b);
+    const MemoryEstimate est = estimate_memory(sc, n, static_cast<double>(sim.graph().num_edges()));
+    double estimated = -1;
+    for (const auto& [what, b] : est.parts)
+      if (what.rfind("adaptation", 0) == 0) estimated = b;
+    EXPECT_DOUBLE_EQ(held / n, bytes) << model;
+    EXPECT_DOUBLE_EQ(estimated / n, bytes) << model;
+  }
 }
 
 }  // namespace
