@@ -20,11 +20,23 @@ namespace credsim {
 namespace {
 
 // Agency lists keep 7 bytes per person (party index, black, red, grade) and an entry per
-// "party" (a person with a kept record, listing or warning). Expected parties per person after the run: 1 − exp(−ρ·T), ρ = watched
-// records per person per tick (true and false, detected), T = the run's ticks up to how long
-// records are kept; each party: its hit list (16 B per kept record, capacity ×1.5), the terms
-// per slot (9 B) and per agency (4 B), a header and its index (28 B).
+// "party" (a person with a kept record, listing or warning). Expected parties per person after
+// the run: 1 − exp(−ρ·T), ρ = watched records per person per tick (true and false, detected),
+// T = the run's ticks up to how long records are kept; each party: its hit list (16 B per kept
+// record, capacity ×1.5), its warning terms per agency (4 B), a header and its indices (32 B).
+// Listing terms (9 B per slot) only for the listed: per agency, the chance that a person has at
+// least black_count watched records within black_window, with records Poisson at the agency's
+// rate (summed over agencies: an upper bound of the chance of any listing).
 double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
+  auto rate_of = [&](const std::vector<std::string>& types, double factor) {
+    double r = 0;
+    for (const EventTypeSpec& t : sc.events.types())
+      if (std::find(types.begin(), types.end(), t.name) != types.end())
+        r += t.rate * std::min(1.0, t.detection * factor) + t.false_rate;
+    if (sc.data.reporting.rate > 0 && std::find(types.begin(), types.end(), sc.data.reporting.false_type) != types.end())
+      r += sc.data.reporting.rate * sc.data.reporting.false_share;
+    return r;
+  };
   double rho = 0;
   Tick keep = 0, longest = a.big_data_ticks;
   std::vector<std::string> watched;
@@ -55,7 +67,15 @@ double agency_party_bytes(const Scenario& sc, const AgencyListsSpec& a) {
   const double share = 1.0 - std::exp(-rho * T);
   const double hits = share > 0 ? rho * T / share : 0;  // kept records per party
   const double slots = static_cast<double>(a.agencies.size() + 1);
-  return share * (28 + 1.5 * 16 * hits + 9 * slots + 4 * static_cast<double>(a.agencies.size()));
+  double listed = 0;
+  for (const AgencySpec& x : a.agencies) {
+    if (x.black_count == 0) continue;
+    const double lambda = rate_of(x.watch, factor) * std::min<double>(sc.run.ticks, x.black_window);
+    double term = std::exp(-lambda), below = 0;  // P(N < black_count), N ~ Poisson(λ)
+    for (std::uint32_t k = 0; k < x.black_count; ++k) below += term, term *= lambda / (k + 1);
+    listed += std::max(0.0, 1.0 - below);
+  }
+  return share * (32 + 1.5 * 16 * hits + 4 * static_cast<double>(a.agencies.size())) + std::min(share, listed) * 9 * slots;
 }
 
 // Expected ledger records per person per tick: every drawn event type's detected and false

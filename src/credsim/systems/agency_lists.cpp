@@ -148,13 +148,26 @@ std::uint32_t AgencyLists::party(NodeId i) {
     p = static_cast<std::uint32_t>(party_person_.size());
     party_person_.push_back(i);
     hits_.emplace_back();
-    black_until_.resize(black_until_.size() + slots_, 0);
-    black_since_.resize(black_since_.size() + slots_, 0);
-    wrongful_.resize(wrongful_.size() + slots_, 0);
+    terms_of_.push_back(kNoTerms);
     warn_until_.resize(warn_until_.size() + na, 0);
   }
   party_of_[i] = p;
   return p;
+}
+
+std::size_t AgencyLists::term_index(std::size_t p, std::size_t slot) {
+  if (terms_of_[p] == kNoTerms) {
+    if (!terms_free_.empty()) {
+      terms_of_[p] = terms_free_.back();
+      terms_free_.pop_back();
+    } else {
+      terms_of_[p] = static_cast<std::uint32_t>(black_until_.size() / slots_);
+      black_until_.resize(black_until_.size() + slots_, 0);
+      black_since_.resize(black_since_.size() + slots_, 0);
+      wrongful_.resize(wrongful_.size() + slots_, 0);
+    }
+  }
+  return std::size_t{terms_of_[p]} * slots_ + slot;
 }
 
 std::uint32_t AgencyLists::count_negative(NodeId i, std::size_t agency, Tick t, Tick window, bool true_only) const {
@@ -184,7 +197,7 @@ void AgencyLists::on_negative(NodeId i, std::size_t a, Tick t) {
     w = std::max(w, t + spec_.warning_ticks);
   }
   if (x.black_count == 0 || count_negative(i, a, t, x.black_window, false) < x.black_count) return;
-  const std::size_t s = p * slots_ + a;
+  const std::size_t s = term_index(p, a);
   const bool wrong = count_negative(i, a, t, x.black_window, true) < x.black_count;
   if (black_until_[s] <= t) {  // a new entry (an extension while listed is not one)
     ++entries_[a];
@@ -197,7 +210,7 @@ void AgencyLists::on_negative(NodeId i, std::size_t a, Tick t) {
 
 void AgencyLists::check_big_data(NodeId i, Tick t) {
   if (spec_.big_data_fields == 0 || warned_fields(i, t, false) < spec_.big_data_fields) return;
-  const std::size_t s = std::size_t{party(i)} * slots_ + spec_.agencies.size();
+  const std::size_t s = term_index(party(i), spec_.agencies.size());
   const bool wrong = warned_fields(i, t, true) < spec_.big_data_fields;
   if (black_until_[s] <= t) {
     ++entries_[spec_.agencies.size()];
@@ -227,8 +240,8 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
     for (const Hit& h : v)
       if (!h.positive() && h.agency == a) w = std::max(w, h.tick + spec_.warning_ticks);
     if (x.warnings) warn_until_[p * na + a] = w;
-    const std::size_t s = p * slots_ + a;
-    if (black_until_[s] > t && x.black_count > 0) {
+    if (until(p, a) > t && x.black_count > 0) {
+      const std::size_t s = term_index(p, a);  // the block exists: the term has not run out
       const Tick since = black_since_[s];
       if (spec_.corrections_delist && count_negative(i, a, since, x.black_window, false) < x.black_count) {
         black_until_[s] = t;  // the rule no longer held when it fired: deleted now
@@ -239,8 +252,8 @@ void AgencyLists::on_correction(std::uint64_t k, const Record& r, Tick t) {
       }
     }
   }
-  const std::size_t s = p * slots_ + na;
-  if (black_until_[s] > t && spec_.big_data_fields > 0) {
+  if (until(p, na) > t && spec_.big_data_fields > 0) {
+    const std::size_t s = term_index(p, na);
     const Tick since = black_since_[s];
     if (spec_.corrections_delist && warned_fields(i, since, false) < spec_.big_data_fields) {
       black_until_[s] = t;
@@ -300,7 +313,7 @@ void AgencyLists::score(const SimContext& ctx) {
                              [&](const Hit& h) { return h.tick + (h.positive() ? keep_positive_ : keep_negative_) <= t; }),
               v.end());
     bool black = false, warned = false, red = false;
-    for (std::size_t s = 0; s < slots_; ++s) black |= black_until_[p * slots_ + s] > t;
+    for (std::size_t s = 0; s < slots_; ++s) black |= until(p, s) > t;
     for (std::size_t a = 0; a < na; ++a) warned |= warn_until_[p * na + a] > t;
     if (!black && !warned) {
       for (std::size_t a = 0; a < na && !red; ++a) {
@@ -315,17 +328,25 @@ void AgencyLists::score(const SimContext& ctx) {
     set_flags(i, black, red);
     grade_[i] = black ? kBlack : warned ? kWarning : red ? kRed : kClear;
   });
-  // Free the parties with nothing left (serial, ascending party index: deterministic reuse).
+  // Free the listing terms that have all run out, and the parties with nothing left (serial,
+  // ascending party index: deterministic reuse).
   for (std::size_t p = 0; p < party_person_.size(); ++p) {
     const NodeId i = party_person_[p];
-    if (i == kNoNode || !hits_[p].empty()) continue;
-    bool lasting = false;
-    for (std::size_t s = 0; s < slots_; ++s) lasting |= black_until_[p * slots_ + s] > t;
-    for (std::size_t a = 0; a < na; ++a) lasting |= warn_until_[p * na + a] > t;
-    if (lasting) continue;
-    std::fill_n(black_until_.begin() + p * slots_, slots_, 0);
-    std::fill_n(black_since_.begin() + p * slots_, slots_, 0);
-    std::fill_n(wrongful_.begin() + p * slots_, slots_, 0);
+    if (i == kNoNode) continue;
+    bool listed_on = false;
+    for (std::size_t s = 0; s < slots_; ++s) listed_on |= until(p, s) > t;
+    if (terms_of_[p] != kNoTerms && !listed_on) {
+      const std::size_t b = terms_of_[p];
+      std::fill_n(black_until_.begin() + b * slots_, slots_, 0);
+      std::fill_n(black_since_.begin() + b * slots_, slots_, 0);
+      std::fill_n(wrongful_.begin() + b * slots_, slots_, 0);
+      terms_free_.push_back(terms_of_[p]);
+      terms_of_[p] = kNoTerms;
+    }
+    if (!hits_[p].empty() || listed_on) continue;
+    bool warned = false;
+    for (std::size_t a = 0; a < na; ++a) warned |= warn_until_[p * na + a] > t;
+    if (warned) continue;
     std::fill_n(warn_until_.begin() + p * na, na, 0);
     hits_[p].shrink_to_fit();
     party_person_[p] = kNoNode;
@@ -358,12 +379,12 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
     warned += any_warning;
     bool by_agency = false, wrong = false;
     for (std::size_t s = 0; s < slots_; ++s)
-      if (black_until_[p * slots_ + s] > t) {
+      if (until(p, s) > t) {
         if (s < na) ++agency_black[s], by_agency = true;
-        wrong |= wrongful_[p * slots_ + s] != 0;
+        wrong |= wrongful_[std::size_t{terms_of_[p]} * slots_ + s] != 0;
       }
     // Listed by the three-fields rule (its slot is the last).
-    const bool by_three_fields = black_until_[p * slots_ + na] > t;
+    const bool by_three_fields = until(p, na) > t;
     big += by_three_fields;
     big_only += by_three_fields && !by_agency;
     wrongful += wrong;
@@ -410,6 +431,7 @@ std::size_t AgencyLists::memory_bytes() const {
   std::size_t hits = 0;
   for (const auto& v : hits_) hits += v.capacity() * sizeof(Hit) + sizeof(v);
   return hits + black_until_.capacity() * 2 * sizeof(Tick) + wrongful_.capacity() + warn_until_.capacity() * sizeof(Tick) +
+         (terms_of_.capacity() + terms_free_.capacity()) * sizeof(std::uint32_t) +
          party_person_.capacity() * sizeof(NodeId) + free_.capacity() * sizeof(std::uint32_t) +
          party_of_.capacity() * sizeof(std::uint32_t) + listed_.size() * 3;
 }
@@ -417,8 +439,22 @@ std::size_t AgencyLists::memory_bytes() const {
 // Everything but the name and the spec (which the scenario gives again on resume).
 void AgencyLists::checkpoint(ckpt::Archive& a) {
   a(slots_, negative_agencies_, positive_agencies_, keep_negative_, keep_positive_, party_of_, party_person_, free_,
-    hits_, black_until_, black_since_, wrongful_, warn_until_, red_without_records_, listed_, red_, grade_, entries_, wrongful_entries_,
-    delisted_on_appeal_, black_entries_tick_, black_exits_tick_, red_entries_tick_, red_exits_tick_);
+    hits_, terms_of_, terms_free_, black_until_, black_since_, wrongful_, warn_until_, red_without_records_, listed_,
+    red_, grade_, entries_, wrongful_entries_, delisted_on_appeal_, black_entries_tick_, black_exits_tick_,
+    red_entries_tick_, red_exits_tick_);
+  if (!a.loading()) return;
+  const std::size_t parties = party_person_.size(), na = spec_.agencies.size();
+  const std::size_t blocks = slots_ ? black_until_.size() / slots_ : 0;
+  bool ok = slots_ == na + 1 && hits_.size() == parties && terms_of_.size() == parties &&
+            warn_until_.size() == parties * na && black_until_.size() == blocks * slots_ &&
+            black_since_.size() == black_until_.size() && wrongful_.size() == black_until_.size() &&
+            party_of_.size() == listed_.size();
+  for (std::size_t p = 0; ok && p < parties; ++p)
+    ok = (terms_of_[p] == kNoTerms || terms_of_[p] < blocks) &&
+         (party_person_[p] == kNoNode || (party_person_[p] < party_of_.size() && party_of_[party_person_[p]] == p));
+  for (std::uint32_t b : terms_free_) ok = ok && b < blocks;
+  for (std::uint32_t p : free_) ok = ok && p < parties;
+  if (!ok) a.corrupt("the agency lists' parties do not match their arrays");
 }
 
 }  // namespace credsim

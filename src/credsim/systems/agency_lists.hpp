@@ -34,13 +34,14 @@ class AgencyLists final : public System {
   std::size_t agencies() const { return spec_.agencies.size(); }
   // Slot a < agencies(): agency a's black list; slot agencies(): the three-fields ("big data") list.
   bool black_in(NodeId i, std::size_t slot, Tick t) const {
-    return party_of_[i] != kNoParty && black_until_[party_of_[i] * slots_ + slot] > t;
+    return party_of_[i] != kNoParty && until(party_of_[i], slot) > t;
   }
   bool warned_in(NodeId i, std::size_t agency, Tick t) const {
     return party_of_[i] != kNoParty && warn_until_[party_of_[i] * spec_.agencies.size() + agency] > t;
   }
   bool wrongful_in(NodeId i, std::size_t slot) const {
-    return party_of_[i] != kNoParty && wrongful_[party_of_[i] * slots_ + slot] != 0;
+    if (party_of_[i] == kNoParty || terms_of_[party_of_[i]] == kNoTerms) return false;
+    return wrongful_[std::size_t{terms_of_[party_of_[i]]} * slots_ + slot] != 0;
   }
   // Persons with a party entry now (some kept record, listing or warning): memory is per party.
   std::size_t parties() const { return party_person_.size() - free_.size(); }
@@ -95,8 +96,20 @@ class AgencyLists final : public System {
   std::vector<NodeId> party_person_;                          // party → person (kNoNode: free)
   std::vector<std::uint32_t> free_;                           // free party indices (reused last first)
   std::vector<std::vector<Hit>> hits_;                        // per party, in ledger order
-  std::vector<Tick> black_until_, black_since_;               // parties × slots: listed while tick < until
-  std::vector<std::uint8_t> wrongful_;                        // parties × slots: current listing rests on wrong records
+  // Listing terms, sparser still: only a party that has been listed and whose term has not run
+  // out holds a block of them (most parties have kept records or warnings, not listings). A
+  // block is created in the serial record pass and freed in the serial pass at the end of
+  // score() (ascending party order, reused last first); a freed block reads as zeros, like the
+  // expired terms it held.
+  static constexpr std::uint32_t kNoTerms = 0xffffffffu;
+  Tick until(std::size_t party, std::size_t slot) const {
+    return terms_of_[party] == kNoTerms ? 0 : black_until_[std::size_t{terms_of_[party]} * slots_ + slot];
+  }
+  std::size_t term_index(std::size_t party, std::size_t slot);  // creates the party's block if absent
+  std::vector<std::uint32_t> terms_of_;                       // party → block of terms, or kNoTerms
+  std::vector<std::uint32_t> terms_free_;                     // free blocks (reused last first)
+  std::vector<Tick> black_until_, black_since_;               // blocks × slots: listed while tick < until
+  std::vector<std::uint8_t> wrongful_;                        // blocks × slots: current listing rests on wrong records
   std::vector<Tick> warn_until_;                              // parties × agencies
   bool red_without_records_ = false;                          // some red list needs no civic record
   std::vector<std::uint8_t> listed_, red_, grade_;

@@ -57,8 +57,8 @@ TEST(MemoryEstimate, EachPartMatchesTheSimulationsOwnAccount) {
   EXPECT_NEAR(per_person(estimated(est, "system court")), per_person(got.at("system.court").get<double>()), 1.0);
   EXPECT_NEAR(per_person(estimated(est, "system city")), per_person(got.at("system.city").get<double>()), 3.0);
   // What happens: the agency lists' parties after 8 ticks. The account counts the capacity of
-  // the growing party arrays (up to twice what is used, depending on where growth stopped: 64
-  // B/person here, 55 at 200,000 persons), the estimate what is used (49).
+  // the growing party arrays (up to twice what is used, depending on where growth stopped: 31.0
+  // B/person here), the estimate what is used (27.0), listing terms for the listed only.
   const double agencies = per_person(got.at("system.agencies").get<double>());
   EXPECT_NEAR(per_person(estimated(est, "system agencies")), agencies, 0.3 * agencies);
 }
