@@ -45,6 +45,8 @@ class AgencyLists final : public System {
   }
   // Persons with a party entry now (some kept record, listing or warning): memory is per party.
   std::size_t parties() const { return party_person_.size() - free_.size(); }
+  // Parties holding listing terms now (listed, or listed until this tick).
+  std::size_t listing_blocks() const { return (slots_ ? black_until_.size() / slots_ : 0) - terms_free_.size(); }
   const std::vector<std::uint8_t>& listed() const { return listed_; }
   const std::vector<std::uint8_t>& red() const { return red_; }
   const std::vector<std::uint8_t>& grade() const { return grade_; }

@@ -91,6 +91,7 @@ TEST(AgencyLists, PartiesLastExactlyWhileSomethingOfThePersonDoes) {
   EXPECT_EQ(s.parties(), 0u);
   w.step(s, {{1, "tax_evasion"}, {3, "tax_evasion"}});  // tick 1: both listed for ticks 1..3
   EXPECT_EQ(s.parties(), 2u);
+  EXPECT_EQ(s.listing_blocks(), 2u);  // listing terms only for the listed
   EXPECT_TRUE(s.black_in(1, 0, 1));
   EXPECT_FALSE(s.black_in(0, 0, 1));  // no party: nothing listed, warned or wrongful
   EXPECT_FALSE(s.warned_in(0, 0, 1));
@@ -99,11 +100,14 @@ TEST(AgencyLists, PartiesLastExactlyWhileSomethingOfThePersonDoes) {
   for (int k = 0; k < 4; ++k) w.step(s, {});  // ticks 2..5
   EXPECT_EQ(s.listed()[1], 0);                 // the term ended at tick 4
   EXPECT_EQ(s.parties(), 2u);                  // the records are still kept
+  EXPECT_EQ(s.listing_blocks(), 0u);           // but no listing terms
+  EXPECT_FALSE(s.wrongful_in(1, 0));
   w.step(s, {});                               // tick 6: nothing of them lasts
   EXPECT_EQ(s.parties(), 0u);
   EXPECT_EQ(s.grade()[1], AgencyLists::kClear);
   w.step(s, {{3, "tax_evasion"}});             // tick 7: a new party (the freed slot), a new entry
   EXPECT_EQ(s.parties(), 1u);
+  EXPECT_EQ(s.listing_blocks(), 1u);
   EXPECT_EQ(s.listed()[3], 1);
   EXPECT_TRUE(s.black_in(3, 0, 7));
   EXPECT_FALSE(s.black_in(1, 0, 7));
