@@ -109,13 +109,13 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
   add("persons (traits, propensities, wealth)", n * 78);
   add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
-  // The active effects (8) and the measured wealth decile (1) are held throughout.
-  add("effects and the measured wealth decile", n * (8 + 1));
+  // The active effects (8) are held throughout.
+  add("effects", n * 8);
   // Systems.
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
-    if (d.type == "composite") per_person = 49, scored++, graded++;
+    if (d.type == "composite") per_person = 48 + (sc.adapt.model == AdaptModel::kLearning ? 1 : 0), scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
     else if (d.type == "agency_lists") per_person = 7 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
@@ -142,7 +142,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // (24 B); every other metric counts or selects in place (MODEL.md, measurement).
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  const double recording = 23, economy = 7 + 8, measuring = fico ? 24 : 16;
+  const double recording = 23, economy = 7 + 8, measuring = (fico ? 24 : 16) + 1;  // + the wealth decile
   add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
                   "stage's temporaries {:g} (B/person)",
                   recording, economy, measuring),

@@ -78,7 +78,7 @@ std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() cons
       {"persons", society_.persons.memory_bytes()},
       // What a tick holds from behave to adapt (freed while measuring, so counted at full size).
       {"tick_events", graph_.num_nodes() * TickEvents::kBytesPerPerson + occurrences_.capacity() * sizeof(Occurrence)},
-      {"economy", graph_.num_nodes() * sizeof(double) + wealth_decile_.capacity()},
+      {"economy", graph_.num_nodes() * sizeof(double)},
       {"ledger", ledger_.memory_bytes()},
       {"consequences", consequences_->memory_bytes()},
       {"harm_window", harm_.memory_bytes()},
@@ -208,6 +208,7 @@ void Simulation::measure(io::MetricsCsv& out) {
   harm_.measure(ctx, *consequences_, out);
   adapt_.measure(ctx, out);
   consequences_->measure(tick_, society_, out, &wealth_decile_);
+  wealth_decile_ = {};  // read by the reporters of this measured tick only
   calibration_.clear();
   for (std::size_t k = 0; k < target_handles_.size(); ++k) {
     const TargetSpec& t = scenario_.targets[k];

@@ -79,7 +79,6 @@ Composite::Composite(const CompositeSpec& spec, std::size_t n)
   privileges_.assign(n, 0);
   score_out_.assign(n, static_cast<float>(kCompositeMin));
   band_out_.assign(n, 0);
-  posts_seen_.assign(n, 0);
 }
 
 void Composite::publish() {
@@ -97,6 +96,10 @@ void Composite::initialise(const SimContext& ctx) {
 }
 
 void Composite::record(const SimContext& ctx) {
+  // Only the learning model reads which posts were seen (adaptation, chilling): the column
+  // exists only then (a scratch of the tick: written here, read by adapt).
+  if (ctx.scenario.adapt.model == AdaptModel::kLearning) posts_seen_.resize(score_.size(), 0);
+  else posts_seen_ = {};
   record(ctx.society.persons, ctx.events, ctx.seed, ctx.replicate, ctx.tick);
 }
 
@@ -124,7 +127,7 @@ SystemOutputs Composite::outputs() const {
 }
 
 std::size_t Composite::memory_bytes() const {
-  return score_.size() * (11 * sizeof(float) + sizeof(std::uint16_t) + 3 * sizeof(std::uint8_t));
+  return score_.size() * (11 * sizeof(float) + sizeof(std::uint16_t) + 2 * sizeof(std::uint8_t)) + posts_seen_.size();
 }
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
@@ -173,7 +176,7 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
       for (std::uint32_t k = 0; k < ev.embarrassing[i]; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
     }
     rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
-    posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
+    if (!posts_seen_.empty()) posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
     rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
   });
 }

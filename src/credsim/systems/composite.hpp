@@ -101,6 +101,8 @@ class Composite final : public System {
   const CompositeRecords& records() const { return rec_; }
   // Unapproved posts of this tick that reached the operator (capped at 255): what a person learns
   // about detection from their own posts (adaptation, learning model).
+  // This tick's detected unapproved posts per person (capped at 255); only under the learning
+  // adaptation model (empty otherwise).
   const std::vector<std::uint8_t>& posts_seen() const { return posts_seen_; }
   double decay() const { return decay_; }
   std::size_t memory_bytes() const override;
