@@ -9,6 +9,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "credsim/core/error.hpp"
@@ -24,8 +25,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kHarm = "harm";
 
 double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
-
-bool non_member(const std::string& g) { return g == "unrated" || g == "none"; }
 
 // Pearson correlation of the scores at the two ends of every arc (each undirected edge in both
 // directions) whose two ends have finite scores. Two-pass: mean over arc ends, then moments.
@@ -110,29 +109,9 @@ double finite_mean(const std::vector<float>& s) {
 
 int bottom_grade(const std::vector<std::string>& names, const std::vector<std::uint8_t>& grade,
                  const std::vector<float>* score) {
-  const std::size_t G = names.size();
-  std::vector<std::uint64_t> members(G, 0), finite(G, 0);
-  std::vector<double> sum(G, 0.0);
-  for (std::size_t i = 0; i < grade.size(); ++i) {
-    const std::uint8_t g = grade[i];
-    assert(g < G);
-    members[g]++;
-    if (score && std::isfinite((*score)[i])) {
-      finite[g]++;
-      sum[g] += (*score)[i];
-    }
-  }
-  int best = -1;
-  double lowest = std::numeric_limits<double>::infinity();
-  for (std::size_t g = 0; g < G; ++g) {
-    if (non_member(names[g]) || finite[g] == 0) continue;
-    const double m = sum[g] / static_cast<double>(finite[g]);
-    if (m <= lowest) lowest = m, best = static_cast<int>(g);
-  }
-  if (best >= 0) return best;
-  for (std::size_t g = G; g-- > 0;)
-    if (!non_member(names[g]) && members[g] > 0) return static_cast<int>(g);
-  return -1;
+  return bottom_grade_of(
+      names, grade.size(), [&](std::size_t i) { return grade[i]; }, [&](std::size_t i) { return (*score)[i]; },
+      score != nullptr);
 }
 
 std::size_t HarmMetrics::memory_bytes() const {
@@ -140,8 +119,8 @@ std::size_t HarmMetrics::memory_bytes() const {
                   initial_wealth_order_.tie_with_prev.capacity() * sizeof(std::uint64_t);
   for (const Snapshot& s : ring_) {
     b += s.wealth.capacity() * sizeof(double);
-    for (const auto& v : s.score) b += v.capacity() * sizeof(float);
-    for (const auto& v : s.grade) b += v.capacity();
+    for (const auto& v : s.score) b += v.memory_bytes();
+    for (const auto& v : s.grade) b += v.memory_bytes();
   }
   return b;
 }
@@ -174,9 +153,12 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       if (s.tick <= b) stored = &s;
   }
   const Tick base_tick = stored ? stored->tick : t;
+  // The start's columns, read through accessors: a stored snapshot's packed columns or the live ones.
+  const bool initial = stored && stored->wealth_is_initial;
   const std::vector<double>& base_wealth = stored ? stored->wealth : p.wealth;
-  auto base_score = [&](std::size_t k) -> const std::vector<float>& { return stored ? stored->score[k] : *outs[k].score; };
-  auto base_grade = [&](std::size_t k) -> const std::vector<std::uint8_t>& { return stored ? stored->grade[k] : *outs[k].grade; };
+  auto wealth0 = [&](std::size_t i) { return initial ? static_cast<double>(p.initial_wealth[i]) : base_wealth[i]; };
+  auto score0 = [&](std::size_t k, std::size_t i) { return stored ? stored->score[k].get(i) : (*outs[k].score)[i]; };
+  auto grade0 = [&](std::size_t k, std::size_t i) { return stored ? stored->grade[k].get(i, &stored->score[k]) : (*outs[k].grade)[i]; };
 
   if (!started_) {
     started_ = true;
@@ -211,12 +193,12 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       out.row(t, sys, "score_wealth_spearman", "", rho);
       out.row(t, sys, "score_drift", "", finite_mean(s) - score_mean0_[k]);
       out.row(t, sys, "score_assortativity", "", score_assortativity(ctx.graph, s));
-      const std::vector<float>& s0 = base_score(k);
       // bins: 0 not scored at both ends, 1 scored, 2 scored and spiralling.
       const auto c = count_bins(n, 3, [&](std::size_t i) -> std::size_t {
-        if (!std::isfinite(s0[i]) || !std::isfinite(s[i])) return 0;
-        const double w0 = base_wealth[i], w1 = p.wealth[i];
-        return static_cast<double>(s0[i]) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
+        const float s0 = score0(k, i);
+        if (!std::isfinite(s0) || !std::isfinite(s[i])) return 0;
+        const double w0 = wealth0(i), w1 = p.wealth[i];
+        return static_cast<double>(s0) - static_cast<double>(s[i]) >= ms.spiral_score_drop && w0 > 0 &&
                        w0 - w1 >= ms.spiral_wealth_drop * w0
                    ? 2
                    : 1;
@@ -225,12 +207,12 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       out.row(t, sys, "negative_spiral_share", "", ratio(static_cast<double>(spiral), static_cast<double>(both)));
     }
     if (o.grade) {
-      const std::vector<std::uint8_t>& g0 = base_grade(k);
       const std::vector<std::uint8_t>& g1 = *o.grade;
       const std::size_t G = o.grade_names.size();
       const std::vector<std::uint64_t> count = count_bins(n, G * G, [&](std::size_t i) {
-        assert(g0[i] < G && g1[i] < G);
-        return std::size_t{g0[i]} * G + g1[i];
+        const std::uint8_t g0 = grade0(k, i);
+        assert(g0 < G && g1[i] < G);
+        return std::size_t{g0} * G + g1[i];
       });
       std::vector<std::uint64_t> from(G, 0);
       for (std::size_t a = 0; a < G; ++a)
@@ -241,7 +223,9 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
           out.row(t, sys, "grade_transition", fmt::format("{}>{}", o.grade_names[a], o.grade_names[b]),
                   static_cast<double>(count[a * G + b]) / static_cast<double>(from[a]));
       }
-      const int bottom = bottom_grade(o.grade_names, g0, o.score ? &base_score(k) : nullptr);
+      const int bottom = bottom_grade_of(
+          o.grade_names, n, [&](std::size_t i) { return grade0(k, i); }, [&](std::size_t i) { return score0(k, i); },
+          o.score != nullptr);
       if (bottom >= 0) {
         const std::size_t b = static_cast<std::size_t>(bottom);
         out.row(t, sys, "lock_in", o.grade_names[b], static_cast<double>(count[b * G + b]) / static_cast<double>(from[b]));
@@ -352,12 +336,20 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   if (harm_window::needed(t, run.ticks, run.measure_every, ms.window)) {
     Snapshot snap;
     snap.tick = t;
-    if (any_score) snap.wealth.assign(p.wealth.begin(), p.wealth.end());
+    if (any_score) {
+      // At tick 0 wealth is the initial wealth (as doubles): then persons keep it for us.
+      const std::uint64_t differ = count_where(n, [&](std::size_t i) {
+        const double w0 = static_cast<double>(p.initial_wealth[i]);
+        return std::uint64_t{std::memcmp(&w0, &p.wealth[i], sizeof w0) != 0};
+      });
+      snap.wealth_is_initial = differ == 0;
+      if (!snap.wealth_is_initial) snap.wealth.assign(p.wealth.begin(), p.wealth.end());
+    }
     snap.score.resize(S);
     snap.grade.resize(S);
     for (std::size_t k = 0; k < S; ++k) {
-      if (outs[k].score) snap.score[k] = *outs[k].score;
-      if (outs[k].grade) snap.grade[k] = *outs[k].grade;
+      if (outs[k].score) snap.score[k].store(*outs[k].score);
+      if (outs[k].grade) snap.grade[k].store(*outs[k].grade, outs[k].score ? &snap.score[k] : nullptr);
     }
     ring_.push_back(std::move(snap));
   }

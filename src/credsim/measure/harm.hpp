@@ -5,7 +5,11 @@
 // only the ticks some later window starts at are stored, and each is dropped after its last use
 // (harm_window.hpp; definitions: docs/MODEL.md §20).
 #pragma once
+#include <cassert>
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "credsim/graph/stats.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/measure/rank_order.hpp"
+#include "credsim/measure/snapshot_columns.hpp"
 #include "credsim/systems/system.hpp"
 
 namespace credsim {
@@ -24,6 +29,34 @@ namespace credsim {
 // finite score, the last grade with members. -1 when no eligible grade has members.
 int bottom_grade(const std::vector<std::string>& grade_names, const std::vector<std::uint8_t>& grade,
                  const std::vector<float>* score);
+// The same over n persons read through grade(i) and, when has_score, score(i) (a stored snapshot).
+template <class Grade, class Score>
+int bottom_grade_of(const std::vector<std::string>& names, std::size_t n, Grade grade, Score score, bool has_score) {
+  auto non_member = [](const std::string& g) { return g == "unrated" || g == "none"; };
+  const std::size_t G = names.size();
+  std::vector<std::uint64_t> members(G, 0), finite(G, 0);
+  std::vector<double> sum(G, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t g = grade(i);
+    assert(g < G);
+    members[g]++;
+    if (has_score) {
+      const float s = score(i);
+      if (std::isfinite(s)) finite[g]++, sum[g] += s;
+    }
+  }
+  int best = -1;
+  double lowest = std::numeric_limits<double>::infinity();
+  for (std::size_t g = 0; g < G; ++g) {
+    if (non_member(names[g]) || finite[g] == 0) continue;
+    const double m = sum[g] / static_cast<double>(finite[g]);
+    if (m <= lowest) lowest = m, best = static_cast<int>(g);
+  }
+  if (best >= 0) return best;
+  for (std::size_t g = G; g-- > 0;)
+    if (!non_member(names[g]) && members[g] > 0) return static_cast<int>(g);
+  return -1;
+}
 
 class HarmMetrics {
  public:
@@ -40,14 +73,17 @@ class HarmMetrics {
   }
 
  private:
+  // A measured tick's columns, each at the narrowest exact width (snapshot_columns.hpp); wealth
+  // is not stored when it equals the initial wealth (tick 0), which persons keep anyway.
   struct Snapshot {
     Tick tick = 0;
-    std::vector<double> wealth;                     // only when some system has a score
-    std::vector<std::vector<float>> score;          // per system; empty when it has none
-    std::vector<std::vector<std::uint8_t>> grade;   // per system; empty when it has none
+    bool wealth_is_initial = false;
+    std::vector<double> wealth;                   // only when some system has a score
+    std::vector<measure::ScoreColumn> score;      // per system; empty (size 0) when it has none
+    std::vector<measure::GradeColumn> grade;      // per system; empty when it has none
     template <class A>
     void fields(A& a) {
-      a(tick, wealth, score, grade);
+      a(tick, wealth_is_initial, wealth, score, grade);
     }
   };
   bool started_ = false;

@@ -15,15 +15,16 @@ namespace {
 
 std::string quantile_key(double p) { return fmt::format("p{}", static_cast<int>(std::lround(p * 100))); }
 
-// Wealth (any doubles): one sorted copy serves the quantiles and the Gini (the sum over sorted
-// positions needs the order itself); mean and sd read the column in place.
+// Wealth (any doubles): the quantiles and the Gini (the sum over sorted positions needs the
+// order itself) from the sorted values a slice at a time (quantiles_and_gini: a slice of
+// scratch, not a sorted copy); mean and sd read the column in place.
 void distribution(Tick t, std::string_view sys, std::string_view what, std::span<const double> x, io::MetricsCsv& out) {
   out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean(x));
   out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev(x));
-  const std::vector<double> sorted = measure::sorted(x);
-  const auto q = measure::quantiles_of_sorted(sorted, kReportedQuantiles);
+  const measure::QuantilesGini qg = measure::quantiles_and_gini(x, kReportedQuantiles);
+  const auto& q = qg.quantiles;
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
-  out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini_of_sorted(sorted));
+  out.row(t, sys, fmt::format("{}_gini", what), "", qg.gini);
 }
 
 // Integer scores: mean and sd stream over the column; quantiles and Gini come from the counts

@@ -411,6 +411,112 @@ double gini_of_sorted(std::span<const double> v) {
   return num / (dn * sum);
 }
 
+QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts) {
+  QuantilesGini out;
+  out.quantiles.assign(probs.size(), kNaN);
+  const std::size_t n = x.size();
+  if (n == 0) return out;
+  const double dn = static_cast<double>(n);
+  // Slices [P_c, P_{c+1}) of sorted positions, whole reduce blocks each (deterministic_sum's
+  // blocks, so each block's partial sums are those gini_of_sorted takes).
+  const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+  const std::size_t per = (nb + std::max<std::size_t>(parts, 1) - 1) / std::max<std::size_t>(parts, 1);
+  std::vector<std::size_t> P;
+  for (std::size_t b = 0; b < nb; b += per) P.push_back(b * kReduceBlock);
+  P.push_back(n);
+  const std::size_t C = P.size() - 1;
+  auto key = [&](std::size_t i) { return order_bits(x[i]); };
+  std::vector<std::uint64_t> ranks(P.begin() + 1, P.end() - 1);  // the key at each inner bound
+  const std::vector<Selected> bound = ranks.empty() ? std::vector<Selected>{} : select_ranks(n, key, ranks, false);
+  // The positions the quantiles read (quantiles_of_sorted's rule).
+  std::vector<std::size_t> qpos;
+  for (const double p : probs) {
+    CREDSIM_ASSERT(p >= 0.0 && p <= 1.0);
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p)), n - 1);
+    qpos.push_back(lo);
+    if (lo + 1 < n) qpos.push_back(lo + 1);
+  }
+  std::sort(qpos.begin(), qpos.end());
+  qpos.erase(std::unique(qpos.begin(), qpos.end()), qpos.end());
+  std::vector<double> qval(qpos.size(), kNaN);
+  std::vector<double> part_sum(nb, 0.0), part_num(nb, 0.0);
+  double first = 0;
+  std::vector<double> buf;
+  const std::size_t nblk = nb;  // fixed blocks of x for the counting and gathering passes
+  std::vector<std::uint64_t> less(nblk), eq(nblk), in(nblk);
+  for (std::size_t c = 0; c < C; ++c) {
+    // Every position in the slice has a key in [L, U] (L: the key at P_c, U: at P_{c+1}); the
+    // keys strictly between are gathered and sorted, the runs of L before and U after them
+    // are known from counts.
+    const bool hasL = c > 0, hasU = c + 1 < C;
+    const std::uint64_t L = hasL ? bound[c - 1].key : 0, U = hasU ? bound[c].key : 0;
+    auto inside = [&](std::uint64_t k) { return (!hasL || k > L) && (!hasU || k < U); };
+    parallel_for(nblk, [&](std::size_t b) {
+      std::uint64_t l = 0, e = 0, m = 0;
+      const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
+      for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
+        const std::uint64_t k = key(i);
+        if (hasL && k < L) ++l;
+        else if (hasL && k == L) ++e;
+        else if (inside(k)) ++m;
+      }
+      less[b] = l, eq[b] = e, in[b] = m;
+    });
+    std::uint64_t nless = 0, neq = 0, m = 0;
+    for (std::size_t b = 0; b < nblk; ++b) {
+      nless += less[b], neq += eq[b];
+      const std::uint64_t cb = in[b];
+      in[b] = m;  // where block b's inside elements start
+      m += cb;
+    }
+    buf.resize(m);
+    parallel_for(nblk, [&](std::size_t b) {
+      std::size_t w = in[b];
+      const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
+      for (std::size_t i = b * kReduceBlock; i < hi; ++i)
+        if (inside(key(i))) buf[w++] = x[i] + 0.0;
+    });
+    radix_sort(buf, [](double d) { return order_bits(d); });
+    const std::size_t p0 = P[c], p1 = P[c + 1];
+    const std::size_t start = hasL ? static_cast<std::size_t>(nless + neq) : 0;  // first inside position
+    const double lv = hasL ? from_order_bits(L) : 0.0, uv = hasU ? from_order_bits(U) : 0.0;
+    auto value = [&](std::size_t pos) { return pos < start ? lv : pos - start < m ? buf[pos - start] : uv; };
+    parallel_for((p1 - p0 + kReduceBlock - 1) / kReduceBlock, [&](std::size_t j) {
+      const std::size_t lo = p0 + j * kReduceBlock, hi = std::min(p1, lo + kReduceBlock);
+      double s = 0, num = 0;
+      for (std::size_t i = lo; i < hi; ++i) {
+        const double v = value(i);
+        s += v;
+        num += (static_cast<double>(2 * i + 1) - dn) * v;
+      }
+      part_sum[lo / kReduceBlock] = s, part_num[lo / kReduceBlock] = num;
+    });
+    for (std::size_t q = 0; q < qpos.size(); ++q)
+      if (qpos[q] >= p0 && qpos[q] < p1) qval[q] = value(qpos[q]);
+    if (c == 0) first = value(0);
+  }
+  buf = {};
+  CREDSIM_ASSERT(first >= 0.0);  // gini_of_sorted's precondition: no negative value
+  (void)first;
+  double sum = 0, num = 0;
+  for (std::size_t b = 0; b < nb; ++b) sum += part_sum[b];
+  for (std::size_t b = 0; b < nb; ++b) num += part_num[b];
+  out.gini = sum == 0.0 ? 0.0 : num / (dn * sum);
+  auto at = [&](std::size_t pos) {
+    return qval[static_cast<std::size_t>(std::lower_bound(qpos.begin(), qpos.end(), pos) - qpos.begin())];
+  };
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    const double p = probs[k];
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const double h = static_cast<double>(n - 1) * p;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(h)), n - 1);
+    const double frac = h - static_cast<double>(lo);
+    out.quantiles[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
+  }
+  return out;
+}
+
 std::vector<std::uint8_t> deciles(std::span<const double> key) {
   const std::size_t n = key.size();
   std::vector<std::uint8_t> out(n);

@@ -45,6 +45,17 @@ std::vector<double> sorted(std::span<const double> x);
 std::vector<double> quantiles_of_sorted(std::span<const double> sorted_x, std::span<const double> probs);
 double gini_of_sorted(std::span<const double> sorted_x);
 
+// Quantiles (as quantiles_of_sorted) and Gini (as gini_of_sorted) of sorted(x), the same bytes,
+// without the sorted copy: the sorted order is produced one slice of about n / parts positions
+// at a time (whole reduce blocks; the slices' bounds found by radix select), so the scratch is a
+// slice and its radix buffer, 16 n / parts bytes, instead of 16 n. Each slice costs two passes
+// over x. Quantiles all NaN and Gini 0 when x is empty.
+struct QuantilesGini {
+  std::vector<double> quantiles;
+  double gini = 0;
+};
+QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts = 8);
+
 // Decile 0..9 of each element when ranked ascending by key, ties broken by index (stable):
 // decile = ⌊10·rank/n⌋ with rank 0-based.
 std::vector<std::uint8_t> deciles(std::span<const double> key);

@@ -319,6 +319,50 @@ TEST(Stats, QuantilesMatchSortedCopy) {
   }
 }
 
+// The sliced path (quantiles_and_gini) against one full sort: the same bytes for every slice
+// count, including slices inside long runs of ties (zeros, a grid), signed zeros, runs that span
+// several slices, and sizes around the reduce block.
+TEST(Stats, QuantilesAndGiniSlicedMatchFullSortBytes) {
+  std::vector<double> p{0, 1e-6, 0.01, 0.1, 0.25, 1.0 / 3, 0.5, 0.9, 0.99, 0.999999, 1};
+  auto check = [&](const std::vector<double>& x, const char* what) {
+    const std::vector<double> full = sorted(x);
+    const auto want_q = quantiles_of_sorted(full, p);
+    const double want_g = gini_of_sorted(full);
+    for (std::size_t parts : {1u, 2u, 3u, 8u, 64u, 1000u}) {
+      const QuantilesGini got = quantiles_and_gini(x, p, parts);
+      EXPECT_TRUE(same_bytes(got.gini, want_g)) << what << " n=" << x.size() << " parts=" << parts;
+      EXPECT_TRUE(same_bytes(got.quantiles, want_q)) << what << " n=" << x.size() << " parts=" << parts;
+    }
+  };
+  for (std::size_t n : {1u, 2u, 5u, 16383u, 16384u, 16385u, 100000u}) {
+    check(lumpy(n, 500 + n, 0.05), "lumpy");
+    check(uniform(n, 600 + n), "uniform");
+    std::vector<double> z = uniform(n, 700 + n);  // 60 % zeros (half of them −0.0): one run over slices
+    for (std::size_t i = 0; i < n; ++i)
+      if (i % 5 < 3) z[i] = i % 2 ? -0.0 : 0.0;
+    check(z, "zeros");
+    std::vector<double> c(n, 3.5);  // all equal
+    check(c, "constant");
+    std::vector<double> two(n);  // two values, each run longer than a slice
+    for (std::size_t i = 0; i < n; ++i) two[i] = i % 3 ? 7.0 : 2.0;
+    check(two, "two values");
+  }
+  const QuantilesGini e = quantiles_and_gini(std::vector<double>{}, p);
+  EXPECT_EQ(e.gini, 0.0);
+  for (double q : e.quantiles) EXPECT_TRUE(std::isnan(q));
+  // The same bytes for 1 and 2 threads.
+  const auto x = lumpy(200000, 77, 1e-3);
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const QuantilesGini one = quantiles_and_gini(x, p, 8);
+  omp_set_num_threads(2);
+  const QuantilesGini two = quantiles_and_gini(x, p, 8);
+  omp_set_num_threads(saved);
+  EXPECT_TRUE(same_bytes(one.gini, two.gini));
+  EXPECT_TRUE(same_bytes(one.quantiles, two.quantiles));
+  EXPECT_NEAR(one.gini, gini(x), 0.0);
+}
+
 TEST(Stats, HistogramMatchesLoop) {
   const double lo = -1.0, hi = 2.5;
   const std::size_t bins = 7;
