@@ -39,11 +39,14 @@ inline bool needed(std::uint64_t m, std::uint64_t T, std::uint64_t e, std::uint6
 
 // Snapshots stored over the whole run, and the most held at once (after a measured tick's
 // snapshot is taken and those no later tick needs are dropped): the memory estimate's count.
+// bytes_max: the most bytes held at once when the tick-0 snapshot takes bytes0 and every other
+// one bytes (tick 0's wealth is not stored: it is the initial wealth).
 struct Count {
   std::uint64_t stored = 0;
   std::uint64_t held_max = 0;
+  double bytes_max = 0;
 };
-inline Count count(std::uint64_t T, std::uint64_t e, std::uint64_t W) {
+inline Count count(std::uint64_t T, std::uint64_t e, std::uint64_t W, double bytes0 = 1, double bytes = 1) {
   Count c;
   // Held after measured tick t: the stored m with b(t⁺) ≤ m ≤ t (t⁺ the next measured tick).
   // Both ends only move forward, so a two-pointer walk over the stored ticks is O(T / e).
@@ -58,6 +61,8 @@ inline Count count(std::uint64_t T, std::uint64_t e, std::uint64_t W) {
       lo_tick = next_measured(lo_tick, T, e);
     }
     c.held_max = std::max(c.held_max, held);
+    const std::uint64_t held0 = lo_tick == 0 && stored_at(0) ? 1 : 0;  // tick 0 is still held
+    c.bytes_max = std::max(c.bytes_max, static_cast<double>(held0) * bytes0 + static_cast<double>(held - held0) * bytes);
     if (t == T) break;
   }
   return c;

@@ -56,9 +56,16 @@ struct QuantilesGini {
 };
 QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts = 8);
 
+// quantiles() of the values x[i] (as doubles) with keep(i), gathered in index order: the same
+// bytes, found by radix select over x in place (the others ranked above every value).
+template <class Keep>
+std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::span<const double> probs);
+
 // Decile 0..9 of each element when ranked ascending by key, ties broken by index (stable):
 // decile = ⌊10·rank/n⌋ with rank 0-based.
 std::vector<std::uint8_t> deciles(std::span<const double> key);
+// The same for floats (ranked as their doubles), read in place: no double copy.
+std::vector<std::uint8_t> deciles(std::span<const float> key);
 
 // Of all elements with flag != 0, the share lying in each decile: 10 values summing to 1, or all
 // 0 when none is flagged. decile[i] must be < 10 (asserted); the spans must have equal size.
@@ -102,6 +109,8 @@ std::vector<std::uint64_t> histogram_of_counts(const ValueCounts& c, double lo, 
 // without the copy.
 template <class Keep, class Get>
 double mean_where(std::size_t n, Keep keep, Get get);
+template <class Keep, class Get>
+double stdev_where(std::size_t n, Keep keep, Get get);  // as stdev() on the kept values
 template <class Get>
 double mean_of(std::size_t n, Get get);
 template <class Get>

@@ -4,6 +4,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -63,7 +65,158 @@ double mean_from(std::size_t n, Sum sum) {
   return m0 + r / dn;
 }
 
+
+// Maps a double to an unsigned integer with the same order (−0.0 read as +0.0; NaN excluded):
+// flip all bits of negatives, set the sign bit of non-negatives.
+inline std::uint64_t order_bits(double v) {
+  const auto u = std::bit_cast<std::uint64_t>(v + 0.0);
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  return (u & kSign) != 0 ? ~u : (u | kSign);
+}
+
+inline double from_order_bits(std::uint64_t k) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  return std::bit_cast<double>((k & kSign) != 0 ? (k & ~kSign) : ~k);
+}
+
+// Radix select: the elements of the given ranks (0-based, each < n) in the strict order by
+// (key(i), i), without sorting or copying. Six passes over the keys, 11 bits each, narrow each
+// target's key from the top: a pass histograms the next digit of the elements whose higher
+// bits equal some target's (at most one histogram per distinct target prefix); a last pass
+// over fixed blocks finds, for a key shared by several elements, the index of the wanted one.
+// O(n) with a few streaming passes; integer counts only, so the same for any thread count.
+struct Selected {
+  std::uint64_t key;
+  std::uint64_t idx;
+};
+template <class KeyFn>
+inline std::vector<Selected> select_ranks(std::size_t n, KeyFn key, const std::vector<std::uint64_t>& ranks, bool with_index) {
+  const std::size_t T = ranks.size();
+  std::vector<std::uint64_t> prefix(T, 0), rest(ranks);
+  constexpr unsigned kDigit = 11;  // 6 passes; a histogram per prefix (2048 counters) stays in cache
+  const int nt = omp_get_max_threads();
+  for (unsigned consumed = 0; consumed < 64;) {
+    const unsigned width = std::min(kDigit, 64 - consumed), shift = 64 - consumed - width;
+    const std::size_t kBins = std::size_t{1} << width;
+    std::vector<std::uint64_t> P(prefix);  // distinct prefixes: the top `consumed` bits
+    std::sort(P.begin(), P.end());
+    P.erase(std::unique(P.begin(), P.end()), P.end());
+    const std::size_t np = P.size();
+    std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+    {
+      std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
+      h.assign(np * kBins, 0);
+#pragma omp for schedule(static)
+      for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+        const std::uint64_t k = key(static_cast<std::size_t>(ii));
+        std::size_t slot = 0;
+        if (consumed > 0) {
+          const std::uint64_t pre = k >> (shift + width);
+          while (slot < np && P[slot] != pre) ++slot;
+        }
+        if (slot < np) ++h[slot * kBins + ((k >> shift) & (kBins - 1))];
+      }
+    }
+    std::vector<std::uint64_t> hist(np * kBins, 0);
+    for (const auto& h : local)
+      for (std::size_t k = 0; k < hist.size(); ++k) hist[k] += h[k];
+    bool all_unique = true;  // every target's prefix now shared by no other element
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t slot = static_cast<std::size_t>(std::lower_bound(P.begin(), P.end(), prefix[t]) - P.begin());
+      const std::uint64_t* c = &hist[slot * kBins];
+      std::size_t d = 0;
+      while (rest[t] >= c[d]) rest[t] -= c[d], ++d;  // rest[t] < the prefix's count: stops in range
+      prefix[t] = (prefix[t] << width) | d;
+      all_unique &= c[d] == 1;
+    }
+    consumed += width;
+    if (all_unique && consumed < 64) {
+      // Distinct values (wealth, mostly) settle after two or three digits: one pass reads each
+      // target's only element, key and index, instead of the remaining digits.
+      std::vector<Selected> out(T);
+      const unsigned drop = 64 - consumed;
+      parallel_for(n, [&](std::size_t i) {
+        const std::uint64_t k = key(i), pre = k >> drop;
+        for (std::size_t t = 0; t < T; ++t)
+          if (prefix[t] == pre) out[t] = {k, i};  // one element has this prefix: one writer
+      });
+      return out;
+    }
+  }
+  std::vector<Selected> out(T);
+  for (std::size_t t = 0; t < T; ++t) out[t] = {prefix[t], 0};
+  if (!with_index) return out;
+  // The rest[t]-th element (in index order) among those whose key is prefix[t].
+  std::vector<std::uint64_t> K(prefix);
+  std::sort(K.begin(), K.end());
+  K.erase(std::unique(K.begin(), K.end()), K.end());
+  const std::size_t nk = K.size(), nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<std::uint64_t> cnt(nb * nk, 0);
+  parallel_for(nb, [&](std::size_t b) {
+    const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
+    for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
+      const std::uint64_t k = key(i);
+      for (std::size_t s = 0; s < nk; ++s)
+        if (K[s] == k) ++cnt[b * nk + s];
+    }
+  });
+  for (std::size_t t = 0; t < T; ++t) {
+    const std::size_t s = static_cast<std::size_t>(std::lower_bound(K.begin(), K.end(), prefix[t]) - K.begin());
+    std::uint64_t r = rest[t];
+    std::size_t b = 0;
+    while (r >= cnt[b * nk + s]) r -= cnt[b * nk + s], ++b;
+    for (std::size_t i = b * kReduceBlock;; ++i)
+      if (key(i) == prefix[t] && r-- == 0) {
+        out[t].idx = i;
+        break;
+      }
+  }
+  return out;
+}
+
 }  // namespace detail
+
+template <class Keep>
+std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::span<const double> probs) {
+  using detail::from_order_bits;
+  using detail::order_bits;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> out(probs.size(), kNaN);
+  const std::size_t N = x.size();
+  std::uint64_t kept = 0;
+#pragma omp parallel for schedule(static) reduction(+ : kept)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(N); ++i) kept += keep(static_cast<std::size_t>(i)) ? 1 : 0;
+  if (kept == 0) return out;
+  const std::size_t n = static_cast<std::size_t>(kept);
+  // As quantiles(): the two order statistics each probability needs, among the kept values
+  // (the others get the largest key, so ranks below `kept` are kept values).
+  std::vector<std::uint64_t> ranks;
+  for (const double p : probs) {
+    assert(p >= 0.0 && p <= 1.0);
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p)), n - 1);
+    ranks.push_back(lo);
+    if (lo + 1 < n) ranks.push_back(lo + 1);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  const auto sel = detail::select_ranks(
+      N, [&](std::size_t i) { return keep[i] ? order_bits(static_cast<double>(x[i])) : ~std::uint64_t{0}; }, ranks, false);
+  auto at = [&](std::size_t r) {
+    return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
+  };
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    const double p = probs[k];
+    if (!(p >= 0.0 && p <= 1.0)) continue;
+    const double h = static_cast<double>(n - 1) * p;
+    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(h)), n - 1);
+    const double frac = h - static_cast<double>(lo);
+    out[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
+  }
+  return out;
+}
+
 
 template <class Keep, class Get>
 double mean_where(std::size_t n, Keep keep, Get get) {
@@ -73,6 +226,23 @@ double mean_where(std::size_t n, Keep keep, Get get) {
   return detail::mean_from(static_cast<std::size_t>(kept), [&](auto f) {
     return detail::filtered_sum<double>(n, keep, [&](std::size_t i) { return f(static_cast<double>(get(i))); });
   });
+}
+
+template <class Keep, class Get>
+double stdev_where(std::size_t n, Keep keep, Get get) {
+  std::uint64_t kept = 0;
+#pragma omp parallel for schedule(static) reduction(+ : kept)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) kept += keep(static_cast<std::size_t>(i)) ? 1 : 0;
+  if (kept == 0) return std::numeric_limits<double>::quiet_NaN();
+  const double dk = static_cast<double>(kept);
+  const double m = mean_where(n, keep, get);
+  const double s1 = detail::filtered_sum<double>(n, keep, [&](std::size_t i) { return static_cast<double>(get(i)) - m; });
+  const double s2 = detail::filtered_sum<double>(n, keep, [&](std::size_t i) {
+    const double d = static_cast<double>(get(i)) - m;
+    return d * d;
+  });
+  const double var = (s2 - s1 * s1 / dk) / dk;
+  return std::sqrt(std::max(var, 0.0));
 }
 
 template <class Get>

@@ -133,16 +133,30 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     add("adaptation (responsiveness, responses, learning)", n * 4 * (1 + (sc.adapt.model == AdaptModel::kLearning ? 7 + 6 : 0)));
   // The harm metrics keep snapshots of the measured ticks a later window starts at, at most
   // held_max of them at once, and with a score the order of initial wealth (MODEL.md section 20).
-  const double stored = static_cast<double>(harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window).held_max);
-  add("harm metrics' window of snapshots", stored * n * ((scored > 0 ? 8 : 0) + 4 * scored + graded) + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
+  // Each column at its narrowest exact width (measure/snapshot_columns.hpp): wealth 8 B (none in
+  // tick 0's: it is the initial wealth); an integer score 2 B (ratings 4); a grade in 1, 2, 4 or
+  // 8 bits by its number of grades, none for the composite (its bands follow from its score).
+  auto grade_bytes = [](std::size_t grades) { return (grades <= 2 ? 1 : grades <= 4 ? 2 : grades <= 16 ? 4 : 8) / 8.0; };
+  double snapshot = 0;  // per person, the systems' columns
+  for (const SystemDecl& d : sc.systems) {
+    if (d.type == "composite") snapshot += 2;
+    else if (d.type == "points") snapshot += 2 + grade_bytes(d.as<PointsSpec>().grade_names.size() + 1);
+    else if (d.type == "agency_lists") snapshot += grade_bytes(4);
+    else if (d.type == "corporate") snapshot += grade_bytes(5);
+    else if (d.type == "fico") snapshot += 2 + grade_bytes(d.as<FicoSpec>().grade_names.size());
+    else if (d.type == "platform_rating") snapshot += 4 + grade_bytes(4);
+  }
+  const auto held = harm_window::count(sc.run.ticks, sc.run.measure_every, sc.measure.window, snapshot,
+                                       snapshot + (scored > 0 ? 8 : 0));
+  add("harm metrics' window of snapshots", held.bytes_max * n + (scored > 0 ? n * (4 + 1.0 / 8) : 0));
   // Scratch that never coexists, so the peak holds the largest: a tick's event columns (23 B)
   // during recording; after it only the economy's and adaptation's (7 B) and the wealth changes
-  // (8 B); while measuring none of them but the largest temporary: the sorted copy of wealth and
-  // its radix buffer for the wealth Gini (16 B), or the FICO reporter's three double columns
-  // (24 B); every other metric counts or selects in place (MODEL.md, measurement).
+  // (8 B); while measuring none of them but the largest temporary: a slice of sorted wealth and its
+  // radix buffer for the wealth Gini (16 B / 8 slices), or the FICO reporter's three double
+  // columns (24 B); every other metric counts, selects or sums in place (MODEL.md, measurement).
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  const double recording = 23, economy = 7 + 8, measuring = (fico ? 24 : 16) + 1;  // + the wealth decile
+  const double recording = 23, economy = 7 + 8, measuring = (fico ? 24 : 2) + 1;  // + the wealth decile
   add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
                   "stage's temporaries {:g} (B/person)",
                   recording, economy, measuring),

@@ -550,3 +550,39 @@ TEST(Harm, MeasureKeysAreReadAndChecked) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+
+// The integrated preset's snapshots at their packed widths (MODEL.md §20): the tick-0 snapshot
+// reads wealth from the initial wealth and stores the composite's score in 2 bytes with its
+// bands derived from it; every tick's snapshot after that stores wealth (8 bytes) too.
+TEST(Harm, IntegratedPresetSnapshotsArePacked) {
+  const Scenario sc = load_scenario(std::string(CREDSIM_SOURCE_DIR) + "/scenarios/integrated_2020.toml",
+                                    {"society.persons=20000", "society.businesses=1000", "run.ticks=12", "measure.window=8"});
+  const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+  Simulation sim(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+  const double n = static_cast<double>(sim.society().persons.size());
+  auto window = [&] {
+    for (const auto& [name, bytes] : sim.memory_parts())
+      if (name == "harm_window") return static_cast<double>(bytes) - n * 4 - std::ceil(n / 64) * 8;  // less the wealth order
+    return -1.0;
+  };
+  test::TempDir tmp("harm_packed");
+  io::MetricsCsv csv(tmp.path() / "m.csv");
+  sim.initialise(&csv);
+  const double at0 = window();  // the tick-0 snapshot alone
+  while (sim.tick() < 4) sim.step(&csv);
+  const double at4 = window() - at0;  // tick 4's (ticks 0 and 4 held: window 8, measured every 4)
+  std::printf("integrated snapshot bytes a person: tick 0 %.3f, tick 4 %.3f\n", at0 / n, at4 / n);
+  // Tick 0: no wealth; sesame 2 bytes (its grade derived), city's balance 1-2 bytes, grades of
+  // city, agencies and firms at most a byte each.
+  EXPECT_GT(at0, 0);
+  EXPECT_LE(at0 / n, 2 + 2 + 3 + 0.01);
+  EXPECT_GE(at4 / n, 8 + 2);
+  EXPECT_LE(at4 / n, 8 + 2 + 2 + 3 + 0.01);
+  csv.commit();
+}
+
+}  // namespace
+}  // namespace credsim

@@ -52,6 +52,7 @@ TEST(HarmWindow, ScheduleArithmeticMatchesABruteForce) {
         const Brute br(T, e, W);
         const std::string what = "T=" + std::to_string(T) + " e=" + std::to_string(e) + " W=" + std::to_string(W);
         std::uint64_t held_max = 0;
+        double bytes_max = 0;  // tick 0's snapshot 3 bytes, every other 11 (wealth not stored at 0)
         for (std::uint64_t t : br.measured) {
           EXPECT_EQ(harm_window::base(t, T, e, W), br.base.at(t)) << what << " t=" << t;
           EXPECT_EQ(harm_window::needed(t, T, e, W), br.needed.count(t) == 1) << what << " t=" << t;
@@ -59,14 +60,19 @@ TEST(HarmWindow, ScheduleArithmeticMatchesABruteForce) {
             EXPECT_EQ(harm_window::next_measured(t, T, e), *std::upper_bound(br.measured.begin(), br.measured.end(), t));
           }
           held_max = std::max<std::uint64_t>(held_max, br.held_after(t).size());
+          double bytes = 0;
+          for (std::uint64_t m : br.held_after(t)) bytes += m == 0 ? 3 : 11;
+          bytes_max = std::max(bytes_max, bytes);
         }
-        const auto c = harm_window::count(T, e, W);
+        const auto c = harm_window::count(T, e, W, 3, 11);
         EXPECT_EQ(c.stored, br.needed.size()) << what;
         EXPECT_EQ(c.held_max, held_max) << what;
+        EXPECT_EQ(c.bytes_max, bytes_max) << what;
       }
   // Hand-worked: 8 ticks measured every 4 (0, 4, 8) with W = 52: only tick 0 is stored.
   EXPECT_EQ(harm_window::count(8, 4, 52).stored, 1u);
   EXPECT_EQ(harm_window::count(8, 4, 52).held_max, 1u);
+  EXPECT_EQ(harm_window::count(8, 4, 52, 3, 11).bytes_max, 3.0);
   // One tick: tick 1 starts at 0, nothing later.
   EXPECT_EQ(harm_window::count(1, 1, 52).stored, 1u);
   // 10 ticks every tick, W = 3: ticks 0..7 are the starts of ticks 3..10 (and 0 of 1, 2);

@@ -363,6 +363,53 @@ TEST(Stats, QuantilesAndGiniSlicedMatchFullSortBytes) {
   EXPECT_NEAR(one.gini, gini(x), 0.0);
 }
 
+// The in-place reporters' path (points balances of residents) against the gathered copy.
+TEST(Stats, WhereKernelsMatchTheGatheredCopyBytes) {
+  std::vector<double> p{0, 0.01, 0.05, 0.25, 1.0 / 3, 0.5, 0.75, 0.95, 0.99, 1};
+  std::mt19937_64 g(31);
+  for (std::size_t n : {1u, 2u, 7u, 16384u, 16385u, 60000u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::vector<float> x(n);
+      std::vector<std::uint8_t> keep(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        x[i] = kind == 0 ? static_cast<float>(1000 + static_cast<int>(g() % 400) - 200)  // integer balances
+                         : kind == 1 ? static_cast<float>(g() % 1000000) / 7.0f       // fractions
+                                     : (g() % 3 ? 5.0f : -0.0f);                      // ties, signed zeros
+        keep[i] = kind == 2 ? (i % 4 != 1) : (g() % 10 < 7);
+      }
+      if (n > 2) keep[0] = 1, keep[n - 1] = 0;
+      std::vector<double> gathered;
+      for (std::size_t i = 0; i < n; ++i)
+        if (keep[i]) gathered.push_back(x[i]);
+      auto kf = [&](std::size_t i) { return keep[i] != 0; };
+      auto vf = [&](std::size_t i) { return static_cast<double>(x[i]); };
+      const std::string what = "n=" + std::to_string(n) + " kind=" + std::to_string(kind);
+      EXPECT_TRUE(same_bytes(mean_where(n, kf, vf), mean(gathered))) << what;
+      EXPECT_TRUE(same_bytes(stdev_where(n, kf, vf), stdev(gathered))) << what;
+      EXPECT_TRUE(same_bytes(quantiles_where(x, keep, p), quantiles(gathered, p))) << what;
+      if (!gathered.empty()) {  // and the textbook definition (equal values; it may keep a −0.0)
+        const auto q = quantiles_where(x, keep, p), want = naive_quantiles(gathered, p);
+        for (std::size_t k = 0; k < p.size(); ++k) EXPECT_EQ(q[k], want[k]) << what << " p=" << p[k];
+      }
+    }
+  }
+  const std::vector<float> x{1, 2};
+  const std::vector<std::uint8_t> none{0, 0};
+  EXPECT_TRUE(std::isnan(stdev_where(2, [](std::size_t) { return false; }, [&](std::size_t i) { return double(x[i]); })));
+  for (double q : quantiles_where(x, none, p)) EXPECT_TRUE(std::isnan(q));
+}
+
+TEST(Stats, FloatDecilesMatchTheDoubleCopy) {
+  std::mt19937_64 g(41);
+  for (std::size_t n : {1u, 10u, 999u, 50000u}) {
+    std::vector<float> f(n);
+    for (auto& v : f) v = static_cast<float>(g() % 500) / 64.0f;  // ties
+    const std::vector<double> d(f.begin(), f.end());
+    EXPECT_EQ(deciles(std::span<const float>(f)), deciles(d)) << "n=" << n;
+    EXPECT_EQ(deciles(std::span<const float>(f)), naive_deciles(d)) << "n=" << n;
+  }
+}
+
 TEST(Stats, HistogramMatchesLoop) {
   const double lo = -1.0, hi = 2.5;
   const std::size_t bins = 7;

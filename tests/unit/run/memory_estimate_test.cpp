@@ -85,5 +85,37 @@ TEST(MemoryEstimate, AdaptationMatchesUnderBothModels) {
   }
 }
 
+// The harm window's part: the most the simulation's snapshots (and the wealth order) take at
+// once over a run, stepped tick by tick (at the end they are dropped, so the manifest's account
+// cannot show it). Widths the data decide (a narrower score, a derived grade) make the account
+// smaller than the estimate's, never larger.
+TEST(MemoryEstimate, HarmWindowBoundsTheHeldSnapshots) {
+  const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
+                                    {"society.persons=20000", "society.businesses=1000", "run.ticks=12", "measure.window=8"});
+  const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+  Simulation sim(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+  const double n = static_cast<double>(sim.society().persons.size());
+  auto window = [&] {
+    for (const auto& [name, bytes] : sim.memory_parts())
+      if (name == "harm_window") return static_cast<double>(bytes);
+    return -1.0;
+  };
+  test::TempDir tmp("estimate_harm");
+  io::MetricsCsv csv(tmp.path() / "m.csv");
+  sim.initialise(&csv);
+  double most = window();
+  while (!sim.done()) sim.step(&csv), most = std::max(most, window());
+  csv.commit();
+  double est = -1;
+  for (const auto& [what, bytes] : estimate_memory(sc, n, 0).parts)
+    if (what.rfind("harm metrics' window", 0) == 0) est = bytes;
+  // Held at most: ticks 0 and 4 after tick 4 (window 8, measured every 4: tick 8 is needed by
+  // no later tick of 12), each with 2 bytes of the composite's score, 2 of the balance and 4
+  // bits of grade (city), 2 and 4 bits of grades (agencies, firms), tick 4's with 8 of wealth.
+  EXPECT_DOUBLE_EQ(est / n, (2 + 2.5 + 0.25 + 0.5) + (8 + 2 + 2.5 + 0.25 + 0.5) + 4 + 1.0 / 8);
+  EXPECT_LE(most, est);
+  EXPECT_GE(most, 0.85 * est);
+}
+
 }  // namespace
 }  // namespace credsim
