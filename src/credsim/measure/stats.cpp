@@ -263,8 +263,9 @@ std::vector<double> quantiles_of_sorted(std::span<const double> v, std::span<con
   return out;
 }
 
-std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, double hi,
-                                     std::size_t bins) {
+namespace {
+template <class V>
+std::vector<std::uint64_t> histogram_of(std::span<const V> x, double lo, double hi, std::size_t bins) {
   CREDSIM_ASSERT(bins > 0 && lo < hi);
   std::vector<std::uint64_t> out(bins, 0);
   if (bins == 0) return out;
@@ -280,11 +281,19 @@ std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, doubl
     std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
     h.assign(bins, 0);
 #pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) ++h[bin_of(x[static_cast<std::size_t>(i)])];
+    for (std::int64_t i = 0; i < n; ++i) ++h[bin_of(static_cast<double>(x[static_cast<std::size_t>(i)]))];
   }
   for (const auto& h : local)
     for (std::size_t i = 0; i < h.size(); ++i) out[i] += h[i];
   return out;
+}
+}  // namespace
+
+std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, double hi, std::size_t bins) {
+  return histogram_of(x, lo, hi, bins);
+}
+std::vector<std::uint64_t> histogram(std::span<const float> x, double lo, double hi, std::size_t bins) {
+  return histogram_of(x, lo, hi, bins);
 }
 
 double gini(std::span<const double> x) {
@@ -307,7 +316,9 @@ double gini_of_sorted(std::span<const double> v) {
   return num / (dn * sum);
 }
 
-QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts) {
+namespace {
+template <class V>
+QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double> probs, std::size_t parts) {
   QuantilesGini out;
   out.quantiles.assign(probs.size(), kNaN);
   const std::size_t n = x.size();
@@ -321,7 +332,7 @@ QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const doub
   for (std::size_t b = 0; b < nb; b += per) P.push_back(b * kReduceBlock);
   P.push_back(n);
   const std::size_t C = P.size() - 1;
-  auto key = [&](std::size_t i) { return order_bits(x[i]); };
+  auto key = [&](std::size_t i) { return order_bits(static_cast<double>(x[i])); };
   std::vector<std::uint64_t> ranks(P.begin() + 1, P.end() - 1);  // the key at each inner bound
   const std::vector<Selected> bound = ranks.empty() ? std::vector<Selected>{} : select_ranks(n, key, ranks, false);
   // The positions the quantiles read (quantiles_of_sorted's rule).
@@ -371,7 +382,7 @@ QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const doub
       std::size_t w = in[b];
       const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
       for (std::size_t i = b * kReduceBlock; i < hi; ++i)
-        if (inside(key(i))) buf[w++] = x[i] + 0.0;
+        if (inside(key(i))) buf[w++] = static_cast<double>(x[i]) + 0.0;
     });
     radix_sort(buf, [](double d) { return order_bits(d); });
     const std::size_t p0 = P[c], p1 = P[c + 1];
@@ -411,6 +422,14 @@ QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const doub
     out.quantiles[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
   }
   return out;
+}
+}  // namespace
+
+QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts) {
+  return quantiles_and_gini_of(x, probs, parts);
+}
+QuantilesGini quantiles_and_gini(std::span<const float> x, std::span<const double> probs, std::size_t parts) {
+  return quantiles_and_gini_of(x, probs, parts);
 }
 
 namespace {
@@ -487,7 +506,9 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
   return out;
 }
 
-double spearman(std::span<const double> a, std::span<const double> b) {
+namespace {
+template <class V>
+double spearman_of(std::span<const V> a, std::span<const V> b) {
   CREDSIM_ASSERT(a.size() == b.size());
   const std::size_t n = std::min(a.size(), b.size());
   if (n < 2) return kNaN;
@@ -495,8 +516,8 @@ double spearman(std::span<const double> a, std::span<const double> b) {
   // Either way the sums of products of centred ranks are exact 128-bit integers.
   ValueCounts ca;
   auto all = [](std::size_t) { return true; };
-  if (count_integers(n, [&](std::size_t i) { return a[i]; }, ca, std::max<std::size_t>(n, 1024)) && ca.n == n)
-    return spearman_counted(rank_order(b.first(n)), ca, all, [&](std::size_t i) { return a[i]; });
+  if (count_integers(n, [&](std::size_t i) { return static_cast<double>(a[i]); }, ca, std::max<std::size_t>(n, 1024)) && ca.n == n)
+    return spearman_counted(rank_order(b.first(n)), ca, all, [&](std::size_t i) { return static_cast<double>(a[i]); });
   // Otherwise a's doubled average ranks 2r (1-based; integers ≤ 2n, 4 bytes each while they fit)
   // from its sorted order, then the same walk along b's order.
   auto with = [&](auto zero) {
@@ -521,6 +542,10 @@ double spearman(std::span<const double> a, std::span<const double> b) {
   };
   return 2 * n + 1 <= std::numeric_limits<std::uint32_t>::max() ? with(std::uint32_t{0}) : with(std::uint64_t{0});
 }
+}  // namespace
+
+double spearman(std::span<const double> a, std::span<const double> b) { return spearman_of(a, b); }
+double spearman(std::span<const float> a, std::span<const float> b) { return spearman_of(a, b); }
 
 double spearman_finite(const RankOrder& b, std::span<const float> a) {
   const std::size_t n = a.size();

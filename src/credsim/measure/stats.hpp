@@ -33,6 +33,8 @@ std::vector<double> quantiles(std::span<const double> x, std::span<const double>
 // Requires bins > 0 and lo < hi (asserted).
 std::vector<std::uint64_t> histogram(std::span<const double> x, double lo, double hi,
                                      std::size_t bins);
+// The same for floats (as their doubles), read in place.
+std::vector<std::uint64_t> histogram(std::span<const float> x, double lo, double hi, std::size_t bins);
 
 // Gini coefficient of non-negative values (negative input asserted):
 // G = Σ_i Σ_j |x_i − x_j| / (2 n² mean), computed from the sorted values in O(n log n).
@@ -55,6 +57,8 @@ struct QuantilesGini {
   double gini = 0;
 };
 QuantilesGini quantiles_and_gini(std::span<const double> x, std::span<const double> probs, std::size_t parts = 8);
+// The same for floats (as their doubles), read in place.
+QuantilesGini quantiles_and_gini(std::span<const float> x, std::span<const double> probs, std::size_t parts = 8);
 
 // quantiles() of the values x[i] (as doubles) with keep(i), gathered in index order: the same
 // bytes, found by radix select over x in place (the others ranked above every value).
@@ -81,6 +85,8 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
 // The three sums of products of centred ranks are exact (128-bit integers over doubled ranks),
 // so the result is the correctly rounded sums' quotient whatever the order of summation.
 double spearman(std::span<const double> a, std::span<const double> b);
+// The same for floats (as their doubles), read in place.
+double spearman(std::span<const float> a, std::span<const float> b);
 
 // ---------- integer-valued columns: counting instead of sorting ----------
 

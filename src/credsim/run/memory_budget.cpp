@@ -152,11 +152,12 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // Scratch that never coexists, so the peak holds the largest: a tick's event columns (23 B)
   // during recording; after it only the economy's and adaptation's (7 B) and the wealth changes
   // (8 B); while measuring none of them but the largest temporary: a slice of sorted wealth and its
-  // radix buffer for the wealth Gini (16 B / 8 slices), or the FICO reporter's three double
-  // columns (24 B); every other metric counts, selects or sums in place (MODEL.md, measurement).
+  // radix buffer for the wealth Gini (16 B / 8 slices), or the FICO reporter's order of initial
+  // wealth for its Spearman correlation while it is sorted (4 + 4 B and a tie bit); every other
+  // metric counts, selects or sums in place (MODEL.md, measurement).
   bool fico = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  const double recording = 23, economy = 7 + 8, measuring = (fico ? 24 : 2) + 1;  // + the wealth decile
+  const double recording = 23, economy = 7 + 8, measuring = (fico ? 8 + 1.0 / 8 : 2) + 1;  // + the wealth decile
   add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
                   "stage's temporaries {:g} (B/person)",
                   recording, economy, measuring),

@@ -271,18 +271,14 @@ void Fico::score(const SimContext& ctx) {
 void Fico::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   const Tick t = ctx.tick;
   const std::size_t n = score_.size();
-  std::vector<double> x(n), w(n), cf(n);
-  parallel_for(n, [&](std::size_t i) {
-    x[i] = score_[i];
-    cf[i] = score_cf_[i];
-    w[i] = ctx.society.persons.initial_wealth[i];
-  });
-  out.row(t, name_, "score_mean", "", measure::mean(x));
-  out.row(t, name_, "score_sd", "", measure::stdev(x));
-  const std::vector<double> sorted = measure::sorted(x);
-  const auto q = measure::quantiles_of_sorted(sorted, kProbs);
+  // Every column read in place (no double copies): the same bytes as the kernels over copies.
+  const std::span<const float> x(score_), w(ctx.society.persons.initial_wealth);
+  out.row(t, name_, "score_mean", "", measure::mean_of(n, [&](std::size_t i) { return static_cast<double>(score_[i]); }));
+  out.row(t, name_, "score_sd", "", measure::stdev_of(n, [&](std::size_t i) { return static_cast<double>(score_[i]); }));
+  const measure::QuantilesGini qg = measure::quantiles_and_gini(x, kProbs);
+  const auto& q = qg.quantiles;
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, name_, "score_quantile", kProbKeys[k], q[k]);
-  out.row(t, name_, "score_gini", "", measure::gini_of_sorted(sorted));
+  out.row(t, name_, "score_gini", "", qg.gini);
   const double bin = ctx.scenario.measure.histogram_bin;
   const std::size_t bins = static_cast<std::size_t>(std::ceil((kMax - kMin) / bin));
   const auto h = measure::histogram(x, kMin, kMin + bins * bin, bins);
@@ -301,7 +297,7 @@ void Fico::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   const auto share = [n](std::uint64_t c) { return n ? static_cast<double>(c) / n : 0.0; };
   for (std::size_t g = 0; g < band.size(); ++g) out.row(t, name_, "band_share", spec_.grade_names[g], share(band[g]));
   out.row(t, name_, "score_wealth_spearman", "", measure::spearman(x, w));
-  out.row(t, name_, "score_cf_mean", "", measure::mean(cf));
+  out.row(t, name_, "score_cf_mean", "", measure::mean_of(n, [&](std::size_t i) { return static_cast<double>(score_cf_[i]); }));
   // Data errors, in the FTC study's terms (SPEC §1.6), over all persons.
   out.row(t, name_, "error_share", "", share(wrong));
   out.row(t, name_, "error_share_ever", "", share(ever));

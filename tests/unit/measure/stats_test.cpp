@@ -410,6 +410,30 @@ TEST(Stats, FloatDecilesMatchTheDoubleCopy) {
   }
 }
 
+// The float overloads (reporters reading float columns in place) against the double copies.
+TEST(Stats, FloatOverloadsMatchTheDoubleCopyBytes) {
+  std::mt19937_64 g(43);
+  std::vector<double> p{0, 0.01, 0.5, 0.99, 1};
+  for (std::size_t n : {1u, 2u, 100u, 20000u}) {
+    for (int kind = 0; kind < 2; ++kind) {
+      std::vector<float> a(n), b(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = kind == 0 ? static_cast<float>(300 + g() % 551) : static_cast<float>(g() % 100000) / 3.0f;  // FICO-like / fractions
+        b[i] = static_cast<float>(g() % 5000) * 1.5f;  // initial wealth with ties
+      }
+      const std::vector<double> da(a.begin(), a.end()), db(b.begin(), b.end());
+      const std::string what = "n=" + std::to_string(n) + " kind=" + std::to_string(kind);
+      EXPECT_TRUE(same_bytes(spearman(std::span<const float>(a), std::span<const float>(b)), spearman(da, db))) << what;
+      EXPECT_TRUE(same_bytes(histogram(std::span<const float>(a), 300, 850, 22), histogram(da, 300, 850, 22))) << what;
+      const QuantilesGini f = quantiles_and_gini(std::span<const float>(a), p, 3);
+      const QuantilesGini d = quantiles_and_gini(da, p, 3);
+      EXPECT_TRUE(same_bytes(f.gini, d.gini)) << what;
+      EXPECT_TRUE(same_bytes(f.quantiles, d.quantiles)) << what;
+      EXPECT_TRUE(same_bytes(f.gini, gini_of_sorted(sorted(da)))) << what;
+    }
+  }
+}
+
 TEST(Stats, HistogramMatchesLoop) {
   const double lo = -1.0, hi = 2.5;
   const std::size_t bins = 7;
