@@ -202,7 +202,7 @@ std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::sp
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   const auto sel = detail::select_ranks(
-      N, [&](std::size_t i) { return keep[i] ? order_bits(static_cast<double>(x[i])) : ~std::uint64_t{0}; }, ranks, false);
+      N, [&](std::size_t i) { return keep(i) ? order_bits(static_cast<double>(x[i])) : ~std::uint64_t{0}; }, ranks, false);
   auto at = [&](std::size_t r) {
     return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
   };
