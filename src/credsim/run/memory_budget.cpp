@@ -3,6 +3,7 @@
 #include "credsim/run/memory_budget.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -184,9 +185,21 @@ std::uint64_t available_memory_bytes() {
   return 0;
 }
 
-void check_memory(const MemoryEstimate& est, std::uint64_t limit) {
-  if (limit == 0) limit = available_memory_bytes();
-  if (limit == 0 || est.bytes <= static_cast<double>(limit)) return;
+std::uint64_t resident_bytes() {
+  std::ifstream in("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  if (!(in >> size >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+void check_memory(const MemoryEstimate& est, std::uint64_t limit, std::uint64_t held) {
+  const bool explicit_limit = limit != 0;
+  if (!explicit_limit) {
+    const std::uint64_t available = available_memory_bytes();
+    if (available == 0) return;  // unknown: nothing to check against
+    limit = available + held;
+  }
+  if (est.bytes <= static_cast<double>(limit)) return;
   std::string parts;
   for (std::size_t k = 0; k < std::min<std::size_t>(4, est.parts.size()); ++k)
     parts += fmt::format("\n  {:>10.2f} GiB  {}", est.parts[k].second / 1073741824.0, est.parts[k].first);
@@ -195,7 +208,7 @@ void check_memory(const MemoryEstimate& est, std::uint64_t limit) {
       "Fix: lower society.persons or graph.mean_degree, shorten measure.window or raise "
       "run.measure_every (the harm window), or run on a machine with more memory.",
       est.bytes / 1073741824.0, static_cast<double>(limit) / 1073741824.0,
-      limit == available_memory_bytes() ? "are available" : "is the limit (--memory-limit)", parts));
+      explicit_limit ? "is the limit (--memory-limit)" : "are available", parts));
 }
 
 }  // namespace credsim

@@ -29,8 +29,12 @@ double expected_ledger_records(const Scenario& sc, double persons);
 // MemAvailable from /proc/meminfo (0 if unknown).
 std::uint64_t available_memory_bytes();
 
-// Throws ResourceError when the estimate exceeds the limit (0: the available memory), naming
-// the estimate, the limit, the largest parts and what to reduce.
-void check_memory(const MemoryEstimate& est, std::uint64_t limit_bytes);
+// Resident memory of this process now, from /proc/self/statm (0 if unknown).
+std::uint64_t resident_bytes();
+
+// Throws ResourceError when the estimate exceeds the limit, naming the estimate, the limit, the
+// largest parts and what to reduce. limit_bytes 0: the available memory plus what this process
+// already holds (`held_bytes`: the estimate counts it too, e.g. a graph built before the check).
+void check_memory(const MemoryEstimate& est, std::uint64_t limit_bytes, std::uint64_t held_bytes = 0);
 
 }  // namespace credsim

@@ -317,7 +317,9 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   Scenario resolved = sc;
   resolved.society.persons = g.num_nodes();  // an edge list decides the population
   const MemoryEstimate estimate = estimate_memory(resolved, g.num_nodes(), static_cast<double>(g.num_edges()));
-  check_memory(estimate, opt.memory_limit_bytes);
+  // The graph is built and resident now, and the estimate counts it: what is available to the
+  // rest of the run is the available memory plus what this process holds.
+  check_memory(estimate, opt.memory_limit_bytes, resident_bytes());
   s.estimated_peak_bytes = estimate.bytes;
   for (const auto& [what, bytes] : estimate.parts) s.estimate_parts.push_back(what), s.estimate_part_bytes.push_back(bytes);
   Simulation sim(resolved, std::move(g));

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "credsim/core/error.hpp"
 #include "credsim/run/memory_budget.hpp"
 #include "credsim/run/runner.hpp"
 #include "credsim/run/simulation.hpp"
@@ -115,6 +116,32 @@ TEST(MemoryEstimate, HarmWindowBoundsTheHeldSnapshots) {
   EXPECT_DOUBLE_EQ(est / n, (2 + 2.5 + 0.25 + 0.5) + (8 + 2 + 2.5 + 0.25 + 0.5) + 4 + 1.0 / 8);
   EXPECT_LE(most, est);
   EXPECT_GE(most, 0.85 * est);
+}
+
+TEST(MemoryBudget, WhatTheProcessAlreadyHoldsCountsAsAvailable) {
+  // The second check of a run comes after the graph is built: the estimate counts the graph, and
+  // so must the limit (the available memory has already dropped by it).
+  const std::uint64_t available = available_memory_bytes();
+  if (available == 0) GTEST_SKIP() << "no MemAvailable in /proc/meminfo";
+  constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
+  MemoryEstimate est;
+  est.parts = {{"graph", static_cast<double>(available + kGiB)}};
+  est.bytes = static_cast<double>(available + kGiB);
+  EXPECT_THROW(check_memory(est, 0, 0), ResourceError);
+  EXPECT_NO_THROW(check_memory(est, 0, 2 * kGiB));
+  // An explicit --memory-limit is the whole budget: what is held does not raise it.
+  EXPECT_THROW(check_memory(est, available, 2 * kGiB), ResourceError);
+  try {
+    check_memory(est, 0, 0);
+  } catch (const ResourceError& e) {
+    EXPECT_NE(std::string(e.what()).find("are available"), std::string::npos) << e.what();
+  }
+  try {
+    check_memory(est, kGiB, 0);
+  } catch (const ResourceError& e) {
+    EXPECT_NE(std::string(e.what()).find("is the limit (--memory-limit)"), std::string::npos) << e.what();
+  }
+  EXPECT_GT(resident_bytes(), 0u);
 }
 
 }  // namespace
