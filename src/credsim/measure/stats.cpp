@@ -20,7 +20,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kDeciles = 10;
 
 using detail::from_order_bits;
+using detail::interpolate_quantiles;
 using detail::order_bits;
+using detail::quantile_ranks;
 using detail::Selected;
 using detail::select_ranks;
 
@@ -168,33 +170,14 @@ std::vector<double> sorted(std::span<const double> x) {
 }
 
 std::vector<double> quantiles(std::span<const double> x, std::span<const double> probs) {
-  std::vector<double> out(probs.size(), kNaN);
-  if (x.empty()) return out;
+  if (x.empty()) return std::vector<double>(probs.size(), kNaN);
   // The two order statistics each probability needs, found by radix select: no sorted copy.
   const std::size_t n = x.size();
-  std::vector<std::uint64_t> ranks;
-  for (const double p : probs) {
-    CREDSIM_ASSERT(p >= 0.0 && p <= 1.0);
-    if (!(p >= 0.0 && p <= 1.0)) continue;
-    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p)), n - 1);
-    ranks.push_back(lo);
-    if (lo + 1 < n) ranks.push_back(lo + 1);
-  }
-  std::sort(ranks.begin(), ranks.end());
-  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  const std::vector<std::uint64_t> ranks = quantile_ranks(n, probs);
   const auto sel = select_ranks(n, [&](std::size_t i) { return order_bits(x[i]); }, ranks, false);
-  auto at = [&](std::size_t r) {
+  return interpolate_quantiles(n, probs, [&](std::size_t r) {
     return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
-  };
-  for (std::size_t k = 0; k < probs.size(); ++k) {
-    const double p = probs[k];
-    if (!(p >= 0.0 && p <= 1.0)) continue;
-    const double h = static_cast<double>(n - 1) * p;
-    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(h)), n - 1);
-    const double frac = h - static_cast<double>(lo);
-    out[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
-  }
-  return out;
+  });
 }
 
 std::vector<double> quantiles_of_counts(const ValueCounts& c, std::span<const double> probs) {
@@ -336,16 +319,7 @@ QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double
   std::vector<std::uint64_t> ranks(P.begin() + 1, P.end() - 1);  // the key at each inner bound
   const std::vector<Selected> bound = ranks.empty() ? std::vector<Selected>{} : select_ranks(n, key, ranks, false);
   // The positions the quantiles read (quantiles_of_sorted's rule).
-  std::vector<std::size_t> qpos;
-  for (const double p : probs) {
-    CREDSIM_ASSERT(p >= 0.0 && p <= 1.0);
-    if (!(p >= 0.0 && p <= 1.0)) continue;
-    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p)), n - 1);
-    qpos.push_back(lo);
-    if (lo + 1 < n) qpos.push_back(lo + 1);
-  }
-  std::sort(qpos.begin(), qpos.end());
-  qpos.erase(std::unique(qpos.begin(), qpos.end()), qpos.end());
+  const std::vector<std::uint64_t> qpos = quantile_ranks(n, probs);
   std::vector<double> qval(qpos.size(), kNaN);
   std::vector<double> part_sum(nb, 0.0), part_num(nb, 0.0);
   double first = 0;
@@ -410,17 +384,9 @@ QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double
   for (std::size_t b = 0; b < nb; ++b) sum += part_sum[b];
   for (std::size_t b = 0; b < nb; ++b) num += part_num[b];
   out.gini = sum == 0.0 ? 0.0 : num / (dn * sum);
-  auto at = [&](std::size_t pos) {
+  out.quantiles = interpolate_quantiles(n, probs, [&](std::size_t pos) {
     return qval[static_cast<std::size_t>(std::lower_bound(qpos.begin(), qpos.end(), pos) - qpos.begin())];
-  };
-  for (std::size_t k = 0; k < probs.size(); ++k) {
-    const double p = probs[k];
-    if (!(p >= 0.0 && p <= 1.0)) continue;
-    const double h = static_cast<double>(n - 1) * p;
-    const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(h)), n - 1);
-    const double frac = h - static_cast<double>(lo);
-    out.quantiles[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
-  }
+  });
   return out;
 }
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "credsim/core/parallel.hpp"
@@ -175,22 +176,10 @@ inline std::vector<Selected> select_ranks(std::size_t n, KeyFn key, const std::v
   return out;
 }
 
-}  // namespace detail
-
-template <class Keep>
-std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::span<const double> probs) {
-  using detail::from_order_bits;
-  using detail::order_bits;
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> out(probs.size(), kNaN);
-  const std::size_t N = x.size();
-  std::uint64_t kept = 0;
-#pragma omp parallel for schedule(static) reduction(+ : kept)
-  for (std::int64_t i = 0; i < static_cast<std::int64_t>(N); ++i) kept += keep(static_cast<std::size_t>(i)) ? 1 : 0;
-  if (kept == 0) return out;
-  const std::size_t n = static_cast<std::size_t>(kept);
-  // As quantiles(): the two order statistics each probability needs, among the kept values
-  // (the others get the largest key, so ranks below `kept` are kept values).
+// The order statistics the quantiles of `probs` read among n values (quantiles_of_sorted's rule:
+// position floor((n − 1)·p) and the one after it), sorted and without repeats. Probabilities
+// outside [0, 1] are asserted against and read nothing.
+inline std::vector<std::uint64_t> quantile_ranks(std::size_t n, std::span<const double> probs) {
   std::vector<std::uint64_t> ranks;
   for (const double p : probs) {
     assert(p >= 0.0 && p <= 1.0);
@@ -201,11 +190,15 @@ std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::sp
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  const auto sel = detail::select_ranks(
-      N, [&](std::size_t i) { return keep(i) ? order_bits(static_cast<double>(x[i])) : ~std::uint64_t{0}; }, ranks, false);
-  auto at = [&](std::size_t r) {
-    return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
-  };
+  return ranks;
+}
+
+// The quantiles of `probs` among n values from their order statistics: `at(r)` is the value of
+// rank r (for every rank quantile_ranks gives); linear interpolation between neighbours, NaN for
+// a probability outside [0, 1].
+template <class At>
+std::vector<double> interpolate_quantiles(std::size_t n, std::span<const double> probs, At at) {
+  std::vector<double> out(probs.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t k = 0; k < probs.size(); ++k) {
     const double p = probs[k];
     if (!(p >= 0.0 && p <= 1.0)) continue;
@@ -215,6 +208,28 @@ std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::sp
     out[k] = lo + 1 < n ? at(lo) + frac * (at(lo + 1) - at(lo)) : at(lo);
   }
   return out;
+}
+
+}  // namespace detail
+
+template <class Keep>
+std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::span<const double> probs) {
+  using detail::from_order_bits;
+  using detail::order_bits;
+  const std::size_t N = x.size();
+  std::uint64_t kept = 0;
+#pragma omp parallel for schedule(static) reduction(+ : kept)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(N); ++i) kept += keep(static_cast<std::size_t>(i)) ? 1 : 0;
+  if (kept == 0) return std::vector<double>(probs.size(), std::numeric_limits<double>::quiet_NaN());
+  const std::size_t n = static_cast<std::size_t>(kept);
+  // As quantiles(): the two order statistics each probability needs, among the kept values
+  // (the others get the largest key, so ranks below `kept` are kept values).
+  const std::vector<std::uint64_t> ranks = detail::quantile_ranks(n, probs);
+  const auto sel = detail::select_ranks(
+      N, [&](std::size_t i) { return keep(i) ? order_bits(static_cast<double>(x[i])) : ~std::uint64_t{0}; }, ranks, false);
+  return detail::interpolate_quantiles(n, probs, [&](std::size_t r) {
+    return from_order_bits(sel[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), r) - ranks.begin())].key);
+  });
 }
 
 
