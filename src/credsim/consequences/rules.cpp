@@ -141,11 +141,11 @@ bool Consequences::holds(const Compiled& r, std::size_t i) const {
     case K::kListed: return (*r.outputs.listed)[i] != 0;
     case K::kRedListed: return (*r.outputs.red)[i] != 0;
     case K::kGrade: {
-      const std::uint8_t g = (*r.outputs.grade)[i];
+      const std::uint8_t g = r.outputs.grade[i];
       return g < r.grade_set.size() && r.grade_set[g];
     }
     case K::kScore: {
-      const double s = (*r.outputs.score)[i], v = r.when.value;
+      const double s = r.outputs.score[i], v = r.when.value;
       switch (r.when.op) {
         case O::kGe: return s >= v;
         case O::kGt: return s > v;

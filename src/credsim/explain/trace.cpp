@@ -134,8 +134,8 @@ void Tracer::commit() { out_->commit(); }
 Tracer::SystemState Tracer::read(const System& s, NodeId i) const {
   const SystemOutputs o = s.outputs();
   SystemState st;
-  st.score = o.score ? static_cast<double>((*o.score)[i]) : std::nan("");
-  st.grade = o.grade ? (*o.grade)[i] : -1;
+  st.score = o.score ? static_cast<double>(o.score[i]) : std::nan("");
+  st.grade = o.grade ? o.grade[i] : -1;
   st.listed = o.listed ? (*o.listed)[i] : -1;
   st.red = o.red ? (*o.red)[i] : -1;
   return st;
@@ -261,7 +261,7 @@ void Tracer::header(const SimContext& ctx) {
     Json e;
     e["name"] = s->name();
     e["type"] = std::string(s->type());
-    e["score"] = o.score != nullptr;
+    e["score"] = static_cast<bool>(o.score);
     e["grades"] = o.grade_names;
     e["listed"] = o.listed != nullptr;
     e["red"] = o.red != nullptr;

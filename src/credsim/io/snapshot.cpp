@@ -133,9 +133,13 @@ class Writer {
   explicit Writer(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   template <class T>
-  void column(const std::string& name, const std::vector<T>& v, std::string meaning) {
-    io::write_npy(dir_ / name, std::span<const T>(v));
+  void column(const std::string& name, std::span<const T> v, std::string meaning) {
+    io::write_npy(dir_ / name, v);
     note(name, io::npy_descr<T>(), {v.size()}, std::move(meaning));
+  }
+  template <class T>
+  void column(const std::string& name, const std::vector<T>& v, std::string meaning) {
+    column(name, std::span<const T>(v), std::move(meaning));
   }
 
   void note(const std::string& name, std::string_view descr, std::vector<std::size_t> shape, std::string meaning) {
@@ -234,11 +238,13 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
     std::vector<std::string> files;
     const std::string& nm = s->name();
     if (o.score) {
-      w.column(nm + ".score.npy", *o.score, "published score of system " + nm + " (NaN: not scored by it)");
+      std::vector<float> widened;
+      w.column(nm + ".score.npy", o.score.floats(widened), "published score of system " + nm + " (NaN: not scored by it)");
       files.push_back(nm + ".score.npy");
     }
     if (o.grade) {
-      w.column(nm + ".grade.npy", *o.grade, "published grade index of system " + nm + " (names: systems[].grade_names)");
+      std::vector<std::uint8_t> derived;
+      w.column(nm + ".grade.npy", o.grade.bytes(derived), "published grade index of system " + nm + " (names: systems[].grade_names)");
       files.push_back(nm + ".grade.npy");
       js["grade_names"] = o.grade_names;
     }
@@ -251,7 +257,8 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
       files.push_back(nm + ".red.npy");
     }
     if (const auto* c = dynamic_cast<const Composite*>(s.get())) {
-      w.column(nm + ".privileges.npy", c->privileges(), "threshold privileges of composite " + nm + ", bit k = privilege_names[k]");
+      std::vector<std::uint8_t> derived;
+      w.column(nm + ".privileges.npy", c->privileges().bytes(derived), "threshold privileges of composite " + nm + ", bit k = privilege_names[k]");
       files.push_back(nm + ".privileges.npy");
       js["privilege_names"] = std::vector<std::string>(kPrivilegeNames.begin(), kPrivilegeNames.end());
     }

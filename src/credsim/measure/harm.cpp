@@ -29,7 +29,7 @@ double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 // Pearson correlation of the scores at the two ends of every arc (each undirected edge in both
 // directions) whose two ends have finite scores. Two-pass: mean over arc ends, then moments.
 // By symmetry both ends have the same mean and variance, so r = cov / var.
-double score_assortativity(const graph::Csr& g, const std::vector<float>& s) {
+double score_assortativity(const graph::Csr& g, std::span<const float> s) {
   const std::size_t n = g.num_nodes();
   // Arcs from u to a scored neighbour. When every score is finite (composite) that is u's degree,
   // read from the offsets: no pass over the edges and no per-person array.
@@ -100,7 +100,7 @@ std::vector<std::uint64_t> count_bins(std::size_t n, std::size_t bins, Bin bin) 
 }
 
 // Mean of the finite scores (as measure::mean over them, without gathering them).
-double finite_mean(const std::vector<float>& s) {
+double finite_mean(std::span<const float> s) {
   return measure::mean_where(
       s.size(), [&](std::size_t i) { return std::isfinite(s[i]); }, [&](std::size_t i) { return s[i]; });
 }
@@ -137,7 +137,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   std::vector<SystemOutputs> outs;
   for (const auto& s : systems) outs.push_back(s->outputs());
   bool any_score = false;
-  for (const auto& o : outs) any_score |= o.score != nullptr;
+  for (const auto& o : outs) any_score |= static_cast<bool>(o.score);
 
   // The window's start b(t) (MODEL.md §20): the current tick's columns are read where they
   // live; an earlier tick's come from the snapshot stored for it (harm_window::needed decides
@@ -157,14 +157,16 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   const bool initial = stored && stored->wealth_is_initial;
   const std::vector<double>& base_wealth = stored ? stored->wealth : p.wealth;
   auto wealth0 = [&](std::size_t i) { return initial ? static_cast<double>(p.initial_wealth[i]) : base_wealth[i]; };
-  auto score0 = [&](std::size_t k, std::size_t i) { return stored ? stored->score[k].get(i) : (*outs[k].score)[i]; };
-  auto grade0 = [&](std::size_t k, std::size_t i) { return stored ? stored->grade[k].get(i, &stored->score[k]) : (*outs[k].grade)[i]; };
+  auto score0 = [&](std::size_t k, std::size_t i) { return stored ? stored->score[k].get(i) : outs[k].score[i]; };
+  auto grade0 = [&](std::size_t k, std::size_t i) { return stored ? stored->grade[k].get(i, &stored->score[k]) : outs[k].grade[i]; };
 
   if (!started_) {
     started_ = true;
     score_mean0_.assign(S, kNaN);
-    for (std::size_t k = 0; k < S; ++k)
-      if (outs[k].score) score_mean0_[k] = finite_mean(*outs[k].score);
+    for (std::size_t k = 0; k < S; ++k) {
+      std::vector<float> widened;
+      if (outs[k].score) score_mean0_[k] = finite_mean(outs[k].score.floats(widened));
+    }
     edges0_ = ctx.graph.num_edges();
   }
 
@@ -177,7 +179,8 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     const std::string& sys = systems[k]->name();
     const SystemOutputs& o = outs[k];
     if (o.score) {
-      const std::vector<float>& s = *o.score;
+      std::vector<float> widened;  // a composite's 16-bit score as floats, while it is read here
+      const std::span<const float> s = o.score.floats(widened);
       auto finite = [&](std::size_t i) { return std::isfinite(s[i]); };
       auto value = [&](std::size_t i) { return s[i]; };
       // Integer-valued scores (composite, points, FICO) are ranked by counting their values and
@@ -207,7 +210,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       out.row(t, sys, "negative_spiral_share", "", ratio(static_cast<double>(spiral), static_cast<double>(both)));
     }
     if (o.grade) {
-      const std::vector<std::uint8_t>& g1 = *o.grade;
+      const PublishedBytes& g1 = o.grade;  // read in place (a composite's band: by table from its score)
       const std::size_t G = o.grade_names.size();
       const std::vector<std::uint64_t> count = count_bins(n, G * G, [&](std::size_t i) {
         const std::uint8_t g0 = grade0(k, i);
@@ -225,7 +228,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       }
       const int bottom = bottom_grade_of(
           o.grade_names, n, [&](std::size_t i) { return grade0(k, i); }, [&](std::size_t i) { return score0(k, i); },
-          o.score != nullptr);
+          static_cast<bool>(o.score));
       if (bottom >= 0) {
         const std::size_t b = static_cast<std::size_t>(bottom);
         out.row(t, sys, "lock_in", o.grade_names[b], static_cast<double>(count[b * G + b]) / static_cast<double>(from[b]));
@@ -344,8 +347,10 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     snap.score.resize(S);
     snap.grade.resize(S);
     for (std::size_t k = 0; k < S; ++k) {
-      if (outs[k].score) snap.score[k].store(*outs[k].score);
-      if (outs[k].grade) snap.grade[k].store(*outs[k].grade, outs[k].score ? &snap.score[k] : nullptr);
+      std::vector<float> widened;
+      std::vector<std::uint8_t> derived;
+      if (outs[k].score) snap.score[k].store(outs[k].score.floats(widened));
+      if (outs[k].grade) snap.grade[k].store(outs[k].grade.bytes(derived), outs[k].score ? &snap.score[k] : nullptr);
     }
     ring_.push_back(std::move(snap));
   }

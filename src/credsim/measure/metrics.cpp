@@ -115,7 +115,7 @@ void measure_composite(Tick t, const Composite& c, const Society& s, const Measu
   for (int k = 0; k < kPrivileges; ++k) {
     const std::uint8_t bit = static_cast<std::uint8_t>(1u << k);
     std::uint64_t holders = 0;
-    const auto& priv = c.privileges();
+    const PublishedBytes priv = c.privileges();  // derived from the score when read
 #pragma omp parallel for schedule(static) reduction(+ : holders)
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
       holders += holds[static_cast<std::size_t>(i)] = (priv[static_cast<std::size_t>(i)] & bit) != 0;

@@ -116,7 +116,8 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
-    if (d.type == "composite") per_person = 48 + (sc.adapt.model == AdaptModel::kLearning ? 1 : 0), scored++, graded++;
+    if (d.type == "composite")  // records and score; band and privilege tables over the scores 0…950
+      per_person = 42 + (sc.adapt.model == AdaptModel::kLearning ? 1 : 0), extra = 2 * 951.0, scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
     else if (d.type == "agency_lists") per_person = 7 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
@@ -154,11 +155,13 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // during recording; after it only the economy's and adaptation's (7 B) and the wealth changes
   // (8 B); while measuring none of them but the largest temporary: a slice of sorted wealth and its
   // radix buffer for the wealth Gini (16 B / 8 slices), or the FICO reporter's order of initial
-  // wealth for its Spearman correlation while it is sorted (4 + 4 B and a tie bit); every other
-  // metric counts, selects or sums in place (MODEL.md, measurement).
-  bool fico = false;
-  for (const SystemDecl& d : sc.systems) fico |= d.type == "fico";
-  const double recording = 23, economy = 7 + 8, measuring = (fico ? 8 + 1.0 / 8 : 2) + 1;  // + the wealth decile
+  // wealth for its Spearman correlation while it is sorted (4 + 4 B and a tie bit), or a
+  // composite's score widened to floats while its harm metrics read it (4 B; published.hpp); every
+  // other metric counts, selects or sums in place (MODEL.md, measurement).
+  bool fico = false, composite = false;
+  for (const SystemDecl& d : sc.systems) fico |= d.type == "fico", composite |= d.type == "composite";
+  const double recording = 23, economy = 7 + 8,
+               measuring = std::max({fico ? 8 + 1.0 / 8 : 0.0, composite ? 4.0 : 0.0, 2.0}) + 1;  // + the wealth decile
   add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
                   "stage's temporaries {:g} (B/person)",
                   recording, economy, measuring),

@@ -137,9 +137,9 @@ void fill_summary(const Simulation& sim, RunResult& res) {
       // Over the finite scores only: a system may publish NaN for persons it does not score
       // (platform_rating: everyone who is not a provider), and one NaN would make both NaN.
       std::vector<double> x;
-      x.reserve(o.score->size());
-      for (const auto v : *o.score)
-        if (std::isfinite(v)) x.push_back(v);
+      x.reserve(o.score.size());
+      for (std::size_t i = 0; i < o.score.size(); ++i)
+        if (const float v = o.score[i]; std::isfinite(v)) x.push_back(v);
       const double probs[] = {0.5};
       res.summary.push_back({s->name(), "score_mean", measure::mean(x)});
       res.summary.push_back({s->name(), "score_median", measure::quantiles(x, probs)[0]});
@@ -151,7 +151,8 @@ void fill_summary(const Simulation& sim, RunResult& res) {
     }
     if (const auto* c = dynamic_cast<const Composite*>(s.get())) {
       double ge600 = 0;
-      for (auto m : c->privileges()) ge600 += (m & 1u) != 0;
+      const PublishedBytes priv = c->privileges();
+      for (std::size_t i = 0; i < priv.size(); ++i) ge600 += (priv[i] & 1u) != 0;
       res.summary.push_back({s->name(), "share_at_or_above_600", n > 0 ? ge600 / n : 0.0});
     }
   }

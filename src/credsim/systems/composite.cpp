@@ -76,23 +76,17 @@ Composite::Composite(const CompositeSpec& spec, std::size_t n)
     : spec_(spec), decay_(std::pow(0.5, 1.0 / spec.record_half_life)) {
   rec_.resize(n);
   score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
-  privileges_.assign(n, 0);
-  score_out_.assign(n, static_cast<float>(kCompositeMin));
-  band_out_.assign(n, 0);
-}
-
-void Composite::publish() {
-  parallel_for(score_.size(), [&](std::size_t i) {
-    score_out_[i] = score_[i];
-    band_out_[i] = static_cast<std::uint8_t>(composite_band(score_[i]));
-  });
+  band_table_.resize(static_cast<std::size_t>(kCompositeMax) + 1);
+  privilege_table_.resize(band_table_.size());
+  for (std::size_t s = 0; s < band_table_.size(); ++s) {
+    band_table_[s] = static_cast<std::uint8_t>(composite_band(static_cast<double>(s)));
+    privilege_table_[s] = privileges_for(spec_.privileges, static_cast<double>(s));
+  }
 }
 
 void Composite::initialise(const SimContext& ctx) {
   initialise_history(ctx.society.persons, ctx.scenario.behaviour);
   score(ctx.society.persons, ctx.exchange);
-  update_privileges();
-  publish();
 }
 
 void Composite::record(const SimContext& ctx) {
@@ -106,12 +100,12 @@ void Composite::record(const SimContext& ctx) {
 void Composite::score(const SimContext& ctx) {
   if (!is_recompute_tick(ctx.tick)) return;
   score(ctx.society.persons, ctx.exchange);
-  publish();
 }
 
 void Composite::consequences(const SimContext&, std::vector<double>& wealth_delta) {
-  update_privileges();
-  parallel_for(score_.size(), [&](std::size_t i) { wealth_delta[i] += privilege_weekly_value(spec_.privileges, privileges_[i]); });
+  parallel_for(score_.size(), [&](std::size_t i) {
+    wealth_delta[i] += privilege_weekly_value(spec_.privileges, privilege_table_[score_[i]]);
+  });
 }
 
 void Composite::measure(const SimContext& ctx, io::MetricsCsv& out) const {
@@ -120,14 +114,16 @@ void Composite::measure(const SimContext& ctx, io::MetricsCsv& out) const {
 
 SystemOutputs Composite::outputs() const {
   SystemOutputs o;
-  o.score = &score_out_;
-  o.grade = &band_out_;
+  o.score = PublishedScore::widened(&score_);
+  o.grade = PublishedBytes::looked_up(&score_, &band_table_);
   o.grade_names.assign(kCompositeBandNames.begin(), kCompositeBandNames.end());
   return o;
 }
 
 std::size_t Composite::memory_bytes() const {
-  return score_.size() * (11 * sizeof(float) + sizeof(std::uint16_t) + 2 * sizeof(std::uint8_t)) + posts_seen_.size();
+  // 10 decayed records and the score; band and privileges are derived from the score.
+  return score_.size() * (10 * sizeof(float) + sizeof(std::uint16_t)) + band_table_.size() + privilege_table_.size() +
+         posts_seen_.size();
 }
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
@@ -270,13 +266,13 @@ void Composite::score(const Persons& p, const Exchange& ex) {
   score_.swap(next);
 }
 
-void Composite::update_privileges() {
-  parallel_for(score_.size(), [&](std::size_t i) { privileges_[i] = privileges_for(spec_.privileges, score_[i]); });
-}
-
 // Everything but the name and the spec (which the scenario gives again on resume).
 void Composite::checkpoint(ckpt::Archive& a) {
-  a(decay_, rec_, score_, privileges_, score_out_, band_out_, scored_);
+  a(decay_, rec_, score_, scored_);
+  if (!a.loading()) return;
+  // The published band and privileges are looked up by score: every score must be in the tables.
+  const bool ok = std::all_of(score_.begin(), score_.end(), [](std::uint16_t s) { return s <= kCompositeMax; });
+  if (!ok) a.corrupt("a composite score is above " + std::to_string(static_cast<int>(kCompositeMax)));
 }
 
 }  // namespace credsim

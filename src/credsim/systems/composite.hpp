@@ -89,15 +89,15 @@ class Composite final : public System {
   // no-friends value, so that friends' scores at tick 0 are real scores, not a placeholder.
   bool is_recompute_tick(Tick tick) const { return tick == 0 || tick % spec_.recompute_every == 0; }
   void score(const Persons& p, const Exchange& ex);
-  // consequences stage: privilege mask from the current score.
-  void update_privileges();
 
   BehaviourRates rates_of(std::size_t i) const;
   RelationshipInputs relationship_inputs_of(std::size_t i, const Exchange& ex) const;
   Subscores subscores_of(const Persons& p, std::size_t i, const Exchange& ex, bool with_network = true) const;
 
   const std::vector<std::uint16_t>& scores() const { return score_; }
-  const std::vector<std::uint8_t>& privileges() const { return privileges_; }
+  // Threshold privileges (bit k = kPrivilegeNames[k]) of the current score, derived when read
+  // through a table over every score (privileges_for; the same bytes as storing them).
+  PublishedBytes privileges() const { return PublishedBytes::looked_up(&score_, &privilege_table_); }
   const CompositeRecords& records() const { return rec_; }
   // Unapproved posts of this tick that reached the operator (capped at 255): what a person learns
   // about detection from their own posts (adaptation, learning model).
@@ -112,12 +112,11 @@ class Composite final : public System {
   double decay_;  // λ = 0.5^(1/half_life)
   CompositeRecords rec_;
   std::vector<std::uint16_t> score_;
-  std::vector<std::uint8_t> privileges_;
-  std::vector<float> score_out_;       // the score as published to consequence rules
-  std::vector<std::uint8_t> band_out_; // band index (kCompositeBandNames)
+  // Per score value 0 … kCompositeMax: its band (kCompositeBandNames) and its privilege mask.
+  // The published score, band and privileges are read through them from score_ (published.hpp).
+  std::vector<std::uint8_t> band_table_, privilege_table_;
   std::vector<std::uint8_t> posts_seen_;
   bool scored_ = false;
-  void publish();
   // A data domain reaches the operator for person i when it is in the operator's row of the
   // sharing matrix and the person consented, or a data-exchange agreement opens it (seed 004).
   bool domain_open(const Persons& p, std::size_t i, ConsentBit c, Domain d) const {

@@ -21,6 +21,7 @@
 #include "credsim/record/ledger.hpp"
 #include "credsim/run/exchange.hpp"
 #include "credsim/scenario/scenario.hpp"
+#include "credsim/systems/published.hpp"
 #include "credsim/society/society.hpp"
 
 namespace credsim {
@@ -59,10 +60,11 @@ struct SimContext {
   bool sees(const System& system, const Record& record) const;
 };
 
-// A system's published outputs; any pointer may be null when the system has no such output.
+// A system's published outputs; any of them may be empty (false) when the system has no such
+// output. Score and grade are read through published.hpp's views: stored or derived when read.
 struct SystemOutputs {
-  const std::vector<float>* score = nullptr;          // numeric score per person
-  const std::vector<std::uint8_t>* grade = nullptr;   // grade index per person (0 = best)
+  PublishedScore score;                               // numeric score per person
+  PublishedBytes grade;                               // grade index per person (0 = best)
   std::vector<std::string> grade_names;               // names of grade indices
   const std::vector<std::uint8_t>* listed = nullptr;  // 1 = on this system's (black) list
   const std::vector<std::uint8_t>* red = nullptr;     // 1 = on this system's red list

@@ -350,8 +350,12 @@ TEST(Harm, EveryMetricMatchesANaiveRecomputationFromState) {
     s.wealth = sim.society().persons.wealth;
     for (const auto& sys : systems) {
       const SystemOutputs o = sys->outputs();
-      s.score.push_back(o.score ? *o.score : std::vector<float>{});
-      s.grade.push_back(o.grade ? *o.grade : std::vector<std::uint8_t>{});
+      std::vector<float> score(o.score.size());        // stored or widened: read one by one
+      std::vector<std::uint8_t> grade(o.grade.size());  // stored or looked up by score
+      for (std::size_t i = 0; i < score.size(); ++i) score[i] = o.score[i];
+      for (std::size_t i = 0; i < grade.size(); ++i) grade[i] = o.grade[i];
+      s.score.push_back(std::move(score));
+      s.grade.push_back(std::move(grade));
     }
     history[t] = s;
   };

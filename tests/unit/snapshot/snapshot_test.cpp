@@ -167,10 +167,12 @@ TEST(Snapshot, FilesHoldTheSimulationState) {
       const auto v = a.as<float>();
       ASSERT_EQ(v.size(), n);
       for (std::size_t i = 0; i < n; ++i)
-        ASSERT_TRUE(v[i] == (*o.score)[i] || (std::isnan(v[i]) && std::isnan((*o.score)[i]))) << s->name() << " " << i;
+        ASSERT_TRUE(v[i] == o.score[i] || (std::isnan(v[i]) && std::isnan(o.score[i]))) << s->name() << " " << i;
     }
     if (o.grade) {
-      EXPECT_EQ(io::read_npy(w.dir / (s->name() + ".grade.npy")).as<std::uint8_t>(), *o.grade);
+      std::vector<std::uint8_t> derived;
+      const auto g = o.grade.bytes(derived);
+      EXPECT_EQ(io::read_npy(w.dir / (s->name() + ".grade.npy")).as<std::uint8_t>(), std::vector<std::uint8_t>(g.begin(), g.end()));
     }
     if (o.listed) {
       EXPECT_EQ(io::read_npy(w.dir / (s->name() + ".listed.npy")).as<std::uint8_t>(), *o.listed);

@@ -133,9 +133,10 @@ TEST(CompositeHand, ScoresBandsAndPrivilegesByHand) {
   EXPECT_EQ(composite_band(379), 0);  // poor
   EXPECT_EQ(composite_band(491), 0);
   EXPECT_EQ(composite_band(608), 2);  // good
-  c.update_privileges();
-  // 658 ≥ 600 and ≥ 650; 608 ≥ 600 only.
-  EXPECT_EQ(c.privileges(), (std::vector<std::uint8_t>{0b0011, 0, 0, 0b0001}));
+  // 658 ≥ 600 and ≥ 650; 608 ≥ 600 only (derived from the score when read).
+  std::vector<std::uint8_t> priv;
+  const auto bytes = c.privileges().bytes(priv);
+  EXPECT_EQ(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), (std::vector<std::uint8_t>{0b0011, 0, 0, 0b0001}));
   // A second recomputation reads the tick-0 scores of friends (Jacobi):
   //  p0: (379+491)/2 = 435 → 0.141667: 657.27 → 657; p1: (658+491)/2 → 378.98 → 379;
   //  p2: (658+379)/2 → 490.27 → 490; p3 unchanged 608.
