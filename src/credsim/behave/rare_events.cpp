@@ -9,29 +9,47 @@
 
 namespace credsim {
 
+namespace {
+// Person's weekly rate of type t from their propensities (the one formula both paths use).
+double rate_of(const EventTypeSpec& t, float misconduct, float civic, float wealth_z) {
+  double m = 1.0;
+  if (t.kind == EventKind::kMisconduct) m = misconduct;
+  else if (t.kind == EventKind::kCivic) m = civic;
+  const double e = t.wealth_elasticity;
+  if (e != 0.0) m *= std::exp(e * wealth_z - 0.5 * e * e);
+  return t.rate * m;
+}
+}  // namespace
+
 RareEventSampler::RareEventSampler(const EventCatalog& catalog, const Persons& p) : catalog_(&catalog), p_(&p) {
   for (std::size_t k = 0; k < catalog.size(); ++k)
     if (catalog[static_cast<EventTypeId>(k)].kind != EventKind::kDerived && catalog[static_cast<EventTypeId>(k)].rate > 0)
       drawn_.push_back(static_cast<EventTypeId>(k));
   const std::size_t blocks = (p.size() + kRareBlock - 1) / kRareBlock;
   block_max_.assign(drawn_.size(), std::vector<float>(blocks, 0.0f));
-  for (std::size_t d = 0; d < drawn_.size(); ++d) {
-    parallel_for(blocks, [&](std::size_t b) {
-      double m = 0;
-      for (std::size_t i = b * kRareBlock; i < std::min(p.size(), (b + 1) * kRareBlock); ++i) m = std::max(m, rate(drawn_[d], i));
-      block_max_[d][b] = static_cast<float>(m * (1.0 + 1e-6));  // a bound, robust to float rounding
-    });
-  }
+  if (drawn_.empty()) return;
+  // Block by block: each person's propensities are derived once (Persons::event_traits), for
+  // every type; only one block's worth is held at a time per thread.
+  parallel_for(blocks, [&](std::size_t b) {
+    const std::size_t lo = b * kRareBlock, hi = std::min(p.size(), lo + kRareBlock);
+    std::vector<double> m(drawn_.size(), 0.0);
+    for (std::size_t i = lo; i < hi; ++i) {
+      const EventTraits e = p.event_traits(i);
+      for (std::size_t d = 0; d < drawn_.size(); ++d)
+        m[d] = std::max(m[d], rate_of(catalog[drawn_[d]], e.misconduct, e.civic, e.wealth_z));
+    }
+    for (std::size_t d = 0; d < drawn_.size(); ++d)
+      block_max_[d][b] = static_cast<float>(m[d] * (1.0 + 1e-6));  // a bound, robust to float rounding
+  });
 }
 
 double RareEventSampler::rate(EventTypeId k, std::size_t i) const {
+  // Only the propensities this type reads are derived.
   const EventTypeSpec& t = (*catalog_)[k];
-  double m = 1.0;
-  if (t.kind == EventKind::kMisconduct) m = p_->misconduct[i];
-  else if (t.kind == EventKind::kCivic) m = p_->civic[i];
-  const double e = t.wealth_elasticity;
-  if (e != 0.0) m *= std::exp(e * p_->wealth_z[i] - 0.5 * e * e);
-  return t.rate * m;
+  const float wz = t.wealth_elasticity != 0.0 ? p_->wealth_z(i) : 0.0f;
+  if (t.kind == EventKind::kMisconduct) return rate_of(t, p_->misconduct(i), 1.0f, wz);
+  if (t.kind == EventKind::kCivic) return rate_of(t, 1.0f, p_->civic(i), wz);
+  return rate_of(t, 1.0f, 1.0f, wz);
 }
 
 void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick tick, const TickEvents& ev,

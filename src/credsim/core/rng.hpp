@@ -64,6 +64,20 @@ class Rng {
       : key_{{seed, replicate}},
         ctr_{{entity, tick, static_cast<std::uint64_t>(stream) << 32, 0}} {}
 
+  // Continues the stream at word k, as if k words had been drawn since construction (whatever
+  // was drawn before): counter-based, so word k is word k % 4 of block k / 4. Lets a value drawn
+  // at a fixed position of a stream be recomputed alone (derived traits, society/society.hpp).
+  void seek(std::uint64_t k) {
+    ctr_.v[3] = k / 4;
+    used_ = 4;
+    if (k % 4 != 0) {
+      refill();
+      used_ = static_cast<unsigned>(k % 4);
+    }
+  }
+  // The number of words drawn so far (the position seek() goes to).
+  std::uint64_t position() const { return ctr_.v[3] * 4 - (4 - used_); }
+
   // A uniformly distributed 64-bit word.
   std::uint64_t next_u64() {
     if (used_ == 4) refill();

@@ -10,6 +10,7 @@
 
 #include "credsim/consequences/privileges.hpp"
 #include "credsim/core/error.hpp"
+#include "credsim/core/parallel.hpp"
 #include "credsim/io/output_file.hpp"
 #include "credsim/run/simulation.hpp"
 #include "credsim/systems/composite.hpp"
@@ -142,6 +143,24 @@ class Writer {
     column(name, std::span<const T>(v), std::move(meaning));
   }
 
+  // A column computed on the fly, value(i) for i < n, written in blocks (nothing n-sized is held):
+  // the same bytes as column() over the materialised vector.
+  template <class T, class Fn>
+  void column_of(const std::string& name, std::size_t n, Fn&& value, std::string meaning) {
+    const std::size_t shape[] = {n};
+    io::OutputFile f(dir_ / name);
+    f.write(io::npy_header(io::npy_descr<T>(), shape));
+    constexpr std::size_t kBlock = std::size_t{1} << 16;
+    std::vector<T> buf;
+    for (std::size_t lo = 0; lo < n; lo += kBlock) {
+      buf.resize(std::min(kBlock, n - lo));
+      parallel_for(buf.size(), [&](std::size_t k) { buf[k] = value(lo + k); });
+      f.write(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size() * sizeof(T)));
+    }
+    f.commit();
+    note(name, io::npy_descr<T>(), {n}, std::move(meaning));
+  }
+
   void note(const std::string& name, std::string_view descr, std::vector<std::size_t> shape, std::string meaning) {
     files_.push_back({{"name", name}, {"dtype", std::string(descr)}, {"shape", shape}, {"meaning", std::move(meaning)}});
     names_.push_back(name);
@@ -220,9 +239,13 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
   w.column("persons.gaming_hours.npy", p.gaming_hours, "gaming hours per week (mean; 0 for non-gamers)");
   w.column("persons.dissent.npy", p.dissent, "dissent propensity: unapproved posts per week (mean)");
   w.column("persons.embarrassing.npy", p.embarrassing, "embarrassing-but-true posts per week (mean)");
-  w.column("persons.misconduct.npy", p.misconduct, "multiplier of misconduct event rates (mean 1)");
-  w.column("persons.civic.npy", p.civic, "multiplier of civic event rates (mean 1)");
-  w.column("persons.wealth_z.npy", p.wealth_z, "standardised log initial wealth");
+  // Derived traits (Persons::event_traits), computed block by block.
+  w.column_of<float>("persons.misconduct.npy", n, [&](std::size_t i) { return p.misconduct(i); },
+                     "multiplier of misconduct event rates (mean 1)");
+  w.column_of<float>("persons.civic.npy", n, [&](std::size_t i) { return p.civic(i); },
+                     "multiplier of civic event rates (mean 1)");
+  w.column_of<float>("persons.wealth_z.npy", n, [&](std::size_t i) { return p.wealth_z(i); },
+                     "standardised log initial wealth");
   w.column("persons.scrutinised.npy", p.scrutinised, "1 = works in a scrutinised profession");
   w.column("persons.legal_rep.npy", p.legal_rep, "1 = legal representative of at least one business");
   w.column("persons.wealth.npy", p.wealth, "current wealth, yuan (the value metrics.csv's wealth rows measure)");

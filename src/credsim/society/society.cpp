@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
 
@@ -31,11 +32,55 @@ float spread(double mean, double sigma, double z) {
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double logit(double p) { return std::log(p / (1.0 - p)); }
 
+// The draws behind the derived traits, out of line: generation and derivation run the very same
+// instructions, so a derived value equals the generated one bit for bit (no inlining context can
+// evaluate them differently, e.g. by contracting a multiply-add).
+[[gnu::noinline]] double draw_wealth_normal(Rng& rng) { return rng.normal(); }
+
+[[gnu::noinline]] EventTraits draw_event_traits(Rng& rng, const TraitSource& src, double zw) {
+  const double zm = rng.normal();
+  const double rc = src.civic_misconduct_corr;
+  const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
+  return {spread(1.0, src.misconduct_sigma, zm), spread(1.0, src.civic_sigma, zc), static_cast<float>(zw)};
+}
+
+Rng trait_stream(const TraitSource& src, std::size_t i) {
+  return Rng(src.seed, src.replicate, Rng::kNoTick, i, Stream::kSocietyTraits);
+}
+
 }  // namespace
 
 std::size_t Persons::memory_bytes() const {
   const std::size_t n = size();
-  return n * (sizeof(std::uint16_t) + 8 * sizeof(std::uint8_t) + 15 * sizeof(float) + sizeof(double));
+  return n * (sizeof(std::uint16_t) + 8 * sizeof(std::uint8_t) + 12 * sizeof(float) + sizeof(double));
+}
+
+float Persons::wealth_z(std::size_t i) const {
+  if (!source.generated) return 0.0f;
+  Rng rng = trait_stream(source, i);
+  return static_cast<float>(draw_wealth_normal(rng));
+}
+
+EventTraits Persons::event_traits(std::size_t i) const {
+  if (!source.generated) return {};
+  Rng rng = trait_stream(source, i);
+  const double zw = draw_wealth_normal(rng);
+  rng.seek(kEventDraws);
+  return draw_event_traits(rng, source, zw);
+}
+
+float Persons::misconduct(std::size_t i) const {
+  if (!source.generated) return 1.0f;
+  Rng rng = trait_stream(source, i);
+  rng.seek(kEventDraws);
+  return draw_event_traits(rng, source, 0.0).misconduct;
+}
+
+float Persons::civic(std::size_t i) const {
+  if (!source.generated) return 1.0f;
+  Rng rng = trait_stream(source, i);
+  rng.seek(kEventDraws);
+  return draw_event_traits(rng, source, 0.0).civic;
 }
 
 std::vector<NodeId> region_sizes(NodeId n, const std::vector<double>& weights) {
@@ -65,8 +110,8 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
   auto resize = [n](auto&... cols) { (cols.resize(n), ...); };
   resize(p.region, p.education, p.age_band, p.stable_job, p.parent, p.consent, p.has_loan, p.income,
          p.initial_wealth, p.miss_prob, p.rate_baby, p.rate_games, p.rate_domestic, p.rate_luxury,
-         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth, p.misconduct, p.civic,
-         p.wealth_z, p.scrutinised);
+         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth, p.scrutinised);
+  p.source = {true, seed, replicate, b.misconduct_sigma, b.civic_sigma, b.civic_misconduct_corr};
 
   const double rho = s.wealth_income_corr;
   const double h = b.heterogeneity;
@@ -74,9 +119,9 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     for (NodeId i = soc.region_start[r]; i < soc.region_start[r + 1]; ++i) p.region[i] = static_cast<std::uint16_t>(r);
   });
   parallel_for(n, [&](std::size_t i) {
-    Rng rng(seed, replicate, Rng::kNoTick, i, Stream::kSocietyTraits);
+    Rng rng = trait_stream(p.source, i);
     // The draw order below is part of the model's definition: append, never reorder.
-    const double zw = rng.normal();
+    const double zw = draw_wealth_normal(rng);  // word kWealthDraw; wealth_z derives from it
     const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
     p.initial_wealth[i] = static_cast<float>(s.wealth_median * std::exp(s.wealth_sigma * zw));
     p.wealth[i] = p.initial_wealth[i];
@@ -108,13 +153,10 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     p.gaming_hours[i] = gamer ? spread(b.gaming_hours, h, zg) : 0.0f;
     p.dissent[i] = spread(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
     p.embarrassing[i] = spread(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
-    // Propensities for the event catalog (appended to the draw order).
-    const double zm = rng.normal();
-    const double rc = b.civic_misconduct_corr;
-    const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
-    p.misconduct[i] = spread(1.0, b.misconduct_sigma, zm);
-    p.civic[i] = spread(1.0, b.civic_sigma, zc);
-    p.wealth_z[i] = static_cast<float>(zw);
+    // Propensities for the event catalog (appended to the draw order): derived, not stored
+    // (Persons::event_traits draws them again at this position); the draws are still made.
+    CREDSIM_ASSERT(rng.position() == kEventDraws);
+    draw_event_traits(rng, p.source, zw);
     p.scrutinised[i] = rng.bernoulli(s.scrutinised_share);
   });
 

@@ -14,6 +14,29 @@ namespace credsim {
 // Data domains a private operator may see only with consent (SPEC §1.1, seed 004).
 enum ConsentBit : std::uint8_t { kConsentShopping = 1, kConsentGaming = 2, kConsentSocial = 4 };
 
+// Where the derived traits come from (SPEC §2): the key of the persons' trait streams and the
+// parameters of the traits that are recomputed from them instead of being stored. Persons built
+// by hand (tests) are not generated: their misconduct and civic multipliers are 1, wealth_z 0.
+struct TraitSource {
+  bool generated = false;
+  std::uint64_t seed = 0, replicate = 0;
+  double misconduct_sigma = 0, civic_sigma = 0, civic_misconduct_corr = 0;
+  template <class A>
+  void fields(A& a) {
+    a(generated, seed, replicate, misconduct_sigma, civic_sigma, civic_misconduct_corr);
+  }
+};
+
+// The event-catalog propensities of one person (derived, not stored).
+struct EventTraits {
+  float misconduct = 1, civic = 1, wealth_z = 0;
+};
+
+// Draw positions (64-bit words) in a person's trait stream (Stream::kSocietyTraits) of the
+// values the derived traits are computed from: part of the model's definition.
+inline constexpr std::uint64_t kWealthDraw = 0;   // zw: a normal (words 0-1)
+inline constexpr std::uint64_t kEventDraws = 31;  // zm and civic's own normal (words 31-34)
+
 struct Persons {
   // Fixed traits.
   std::vector<std::uint16_t> region;
@@ -32,26 +55,33 @@ struct Persons {
   std::vector<float> gaming_hours;       // mean hours per week (0 for non-gamers)
   std::vector<float> dissent;            // unapproved posts per week (mean)
   std::vector<float> embarrassing;       // embarrassing-but-true posts per week (mean)
-  std::vector<float> misconduct;         // multiplier of misconduct event rates (mean 1)
-  std::vector<float> civic;              // multiplier of civic event rates (mean 1)
-  std::vector<float> wealth_z;           // standardised log initial wealth (for elasticities)
   std::vector<std::uint8_t> scrutinised; // works in a profession barred to the listed (SPEC §1.9)
   std::vector<std::uint8_t> legal_rep;   // legal representative of at least one business
   // State that changes.
   std::vector<double> wealth;            // yuan; never below 0
+  // Derived, not stored: recomputed from the trait stream at their fixed draw positions by the
+  // same code that generated them (bit for bit). Each costs one to two Philox blocks and one or
+  // two normals: read them per event or per judgment, or block by block in a full pass.
+  TraitSource source;
 
   std::size_t size() const { return region.size(); }
   std::size_t memory_bytes() const;
+  // Multiplier of misconduct event rates (mean 1), of civic event rates (mean 1), standardised
+  // log initial wealth (for elasticities): one person's, or all three at once.
+  float misconduct(std::size_t i) const;
+  float civic(std::size_t i) const;
+  float wealth_z(std::size_t i) const;
+  EventTraits event_traits(std::size_t i) const;
   // Every column, for checkpoints (io/checkpoint.hpp). A new column goes here too: the
   // static_assert below fails until it does.
   template <class A>
   void fields(A& a) {
     a(region, education, age_band, stable_job, parent, consent, has_loan, income, initial_wealth, miss_prob, rate_baby,
-      rate_games, rate_domestic, rate_luxury, platform_share, gaming_hours, dissent, embarrassing, misconduct, civic,
-      wealth_z, scrutinised, legal_rep, wealth);
+      rate_games, rate_domestic, rate_luxury, platform_share, gaming_hours, dissent, embarrassing, scrutinised,
+      legal_rep, wealth, source);
   }
 };
-static_assert(sizeof(Persons) == 24 * sizeof(std::vector<float>),
+static_assert(sizeof(Persons) == 21 * sizeof(std::vector<float>) + sizeof(TraitSource),
               "a Persons column was added or removed: list it in Persons::fields (checkpoints)");
 
 // Businesses: a table ready for corporate credit (issue: systems); only a few columns are used yet.

@@ -257,8 +257,8 @@ void CourtList::score(const SimContext& ctx) {
   payments_.clear();
   committed_.clear();
   auto compliance = [&](NodeId i) {
-    if (spec_.compliance_elasticity == 0 || i >= p.misconduct.size()) return 1.0;
-    return std::pow(static_cast<double>(p.misconduct[i]), spec_.compliance_elasticity);
+    if (spec_.compliance_elasticity == 0 || i >= p.size()) return 1.0;
+    return std::pow(static_cast<double>(p.misconduct(i)), spec_.compliance_elasticity);
   };
   const Stream ts = named_stream(kTickStream, name_);
   // Leaving the list (adaptation, SPEC §3): payment probability × pay_mult; a wrongly listed,
@@ -371,7 +371,7 @@ void CourtList::consequences(const SimContext& ctx, std::vector<double>& wealth_
     if (!restricted_[i]) continue;
     // Offset the entity so these draws never share a counter with the breach draws above.
     Rng rng(ctx.seed, ctx.replicate, ctx.tick, (std::uint64_t{1} << 40) | i, ps);
-    const double z = i < p.wealth_z.size() ? static_cast<double>(p.wealth_z[i]) : 0.0;
+    const double z = i < p.size() ? static_cast<double>(p.wealth_z(i)) : 0.0;
     const double f = std::exp(e * z - 0.5 * e * e);
     flights_blocked_ += rng.poisson(spec_.flight_rate * f);
     trains_blocked_ += rng.poisson(spec_.train_rate * f);

@@ -35,7 +35,7 @@ TEST(RareEvents, CountsMatchExactPerPersonProbabilities) {
   // Expected events per tick: Σ_i (1 − exp(−rate_i)), computed naively.
   double expect_jay = 0;
   for (std::size_t i = 0; i < w.soc.persons.size(); ++i) {
-    const double m = w.soc.persons.misconduct[i] * std::exp(-0.5 * w.soc.persons.wealth_z[i] - 0.125);
+    const double m = w.soc.persons.misconduct(i) * std::exp(-0.5 * w.soc.persons.wealth_z(i) - 0.125);
     EXPECT_NEAR(sampler.rate(*w.cat.find("jaywalking"), i), 0.02 * m, 1e-9);
     expect_jay += -std::expm1(-0.02 * m);
   }

@@ -60,8 +60,7 @@ struct World {
     p.region.assign(n, 0);
     p.income.assign(n, 1000);
     p.wealth.assign(n, wealth);
-    p.misconduct.assign(n, 1);
-    p.wealth_z.assign(n, 0);
+    // Persons built by hand: misconduct 1 and wealth_z 0 (TraitSource not generated).
     p.legal_rep.assign(n, 0);
     soc.region_start = {0, static_cast<NodeId>(n)};
     g = graph::build_csr(static_cast<NodeId>(n), {});
@@ -392,10 +391,11 @@ TEST(CourtListProperty, BoundsAndConservation) {
   w.sc.events.mutable_types()[sued].misattribution = 0.3;
   w.sc.data.appeal_prob = 0.5;
   w.sc.data.notify_prob = 0.5;
+  // Misconduct (and wealth_z) derived from trait streams keyed by seed 3: lognormal, sigma 0.8.
+  w.soc.persons.source = {true, 3, 0, 0.8, 0.5, 0.0};
   for (std::size_t i = 0; i < n; ++i) {
     Rng r(3, 0, Rng::kNoTick, i, Stream::kSocietyTraits);
     w.soc.persons.wealth[i] = 40000 * std::exp(r.normal());
-    w.soc.persons.misconduct[i] = static_cast<float>(std::exp(0.8 * r.normal() - 0.32));
   }
   std::uint64_t before = 0;
   for (Tick t = 1; t <= 150; ++t) {

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <bit>
 #include <cmath>
 #include <numeric>
 
+#include "credsim/core/rng.hpp"
 #include "credsim/measure/stats.hpp"
 
 namespace credsim {
@@ -18,6 +20,124 @@ TEST(RegionSizes, LargestRemainderSumsExactly) {
   EXPECT_EQ(region_sizes(5, {0, 1}), (std::vector<NodeId>{0, 5}));
   const auto s = region_sizes(1000003, {3, 1, 4, 1, 5, 9, 2, 6});
   EXPECT_EQ(std::accumulate(s.begin(), s.end(), NodeId{0}), 1000003u);
+}
+
+// Rng::seek(k) continues the stream exactly where k draws would have left it, from any state.
+TEST(Rng, SeekGoesToTheWordKDrawsReach) {
+  for (std::uint64_t k = 0; k < 40; ++k) {
+    Rng drawn(5, 1, Rng::kNoTick, 77, Stream::kSocietyTraits);
+    for (std::uint64_t j = 0; j < k; ++j) drawn.next_u64();
+    EXPECT_EQ(drawn.position(), k);
+    Rng sought(5, 1, Rng::kNoTick, 77, Stream::kSocietyTraits);
+    for (std::uint64_t j = 0; j < (k * 7) % 11; ++j) sought.next_u64();  // anywhere before
+    sought.seek(k);
+    EXPECT_EQ(sought.position(), k);
+    for (int j = 0; j < 9; ++j) ASSERT_EQ(sought.next_u64(), drawn.next_u64()) << "k " << k << " j " << j;
+  }
+}
+
+// The generation code as it was when every trait was stored (the draw order of SPEC §2):
+// a test-only reference the stored and the derived traits must equal bit for bit.
+struct ReferenceTraits {
+  float initial_wealth, income, miss_prob, misconduct, civic, wealth_z;
+  std::uint8_t education, age_band, stable_job, parent, consent, has_loan, scrutinised;
+};
+template <std::size_t K>
+std::uint8_t reference_category(Rng& rng, const std::array<double, K>& shares) {
+  const double total = std::accumulate(shares.begin(), shares.end(), 0.0);
+  double u = rng.uniform() * total;
+  for (std::size_t k = 0; k + 1 < K; ++k) {
+    if (u < shares[k]) return static_cast<std::uint8_t>(k);
+    u -= shares[k];
+  }
+  return static_cast<std::uint8_t>(K - 1);
+}
+float reference_spread(double mean, double sigma, double z) {
+  return static_cast<float>(mean * std::exp(sigma * z - 0.5 * sigma * sigma));
+}
+ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, std::uint64_t seed,
+                                 std::uint64_t rep, NodeId i) {
+  ReferenceTraits t{};
+  Rng rng(seed, rep, Rng::kNoTick, i, Stream::kSocietyTraits);
+  const double rho = s.wealth_income_corr, h = b.heterogeneity;
+  const double zw = rng.normal();
+  const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
+  t.initial_wealth = static_cast<float>(s.wealth_median * std::exp(s.wealth_sigma * zw));
+  t.income = static_cast<float>(s.income_median * std::exp(s.income_sigma * zi));
+  t.education = reference_category(rng, s.education_shares);
+  t.age_band = reference_category(rng, s.age_shares);
+  t.stable_job = rng.bernoulli(s.stable_job_share);
+  t.parent = rng.bernoulli(s.parent_share);
+  std::uint8_t c = 0;
+  if (rng.bernoulli(s.consent_shopping)) c |= kConsentShopping;
+  if (rng.bernoulli(s.consent_gaming)) c |= kConsentGaming;
+  if (rng.bernoulli(s.consent_social)) c |= kConsentSocial;
+  t.consent = c;
+  t.has_loan = rng.bernoulli(b.loan_share);
+  const double e = b.miss_wealth_elasticity;
+  t.miss_prob = static_cast<float>(std::min(0.95, reference_spread(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e)));
+  for (int k = 0; k < 5; ++k) rng.normal();  // rate_baby, rate_games, rate_domestic, rate_luxury, platform_share
+  rng.bernoulli(b.gamer_share);
+  for (int k = 0; k < 3; ++k) rng.normal();  // gaming hours, dissent, embarrassing
+  const double zm = rng.normal();
+  const double rc = b.civic_misconduct_corr;
+  const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
+  t.misconduct = reference_spread(1.0, b.misconduct_sigma, zm);
+  t.civic = reference_spread(1.0, b.civic_sigma, zc);
+  t.wealth_z = static_cast<float>(zw);
+  t.scrutinised = rng.bernoulli(s.scrutinised_share);
+  return t;
+}
+
+template <class T>
+std::uint32_t bits(T x) {
+  if constexpr (sizeof(T) == 4) return std::bit_cast<std::uint32_t>(x);
+  else return x;
+}
+
+// Every trait, stored or derived, equals the reference generation bit for bit (3000 persons, two
+// parameter sets with correlation and spreads off their defaults).
+TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
+  SocietySpec s;
+  s.region_weights = {1, 2, 1};
+  BehaviourSpec b;
+  for (int variant = 0; variant < 2; ++variant) {
+    if (variant == 1) {
+      b.civic_misconduct_corr = -0.35;
+      b.misconduct_sigma = 1.3;
+      b.civic_sigma = 0.45;
+      s.consent_gaming = 0.5;
+    }
+    const NodeId n = 3000;
+    const Society soc = generate_society(n, s, b, 21, 2);
+    const Persons& p = soc.persons;
+    for (NodeId i = 0; i < n; ++i) {
+      const ReferenceTraits r = reference_traits(s, b, 21, 2, i);
+      const EventTraits e = p.event_traits(i);
+      ASSERT_EQ(bits(p.misconduct(i)), bits(r.misconduct)) << i;
+      ASSERT_EQ(bits(p.civic(i)), bits(r.civic)) << i;
+      ASSERT_EQ(bits(p.wealth_z(i)), bits(r.wealth_z)) << i;
+      ASSERT_EQ(bits(e.misconduct), bits(r.misconduct)) << i;
+      ASSERT_EQ(bits(e.civic), bits(r.civic)) << i;
+      ASSERT_EQ(bits(e.wealth_z), bits(r.wealth_z)) << i;
+      ASSERT_EQ(bits(p.initial_wealth[i]), bits(r.initial_wealth)) << i;
+      ASSERT_EQ(bits(p.income[i]), bits(r.income)) << i;
+      ASSERT_EQ(bits(p.miss_prob[i]), bits(r.miss_prob)) << i;
+      ASSERT_EQ(p.education[i], r.education) << i;
+      ASSERT_EQ(p.age_band[i], r.age_band) << i;
+      ASSERT_EQ(p.stable_job[i], r.stable_job) << i;
+      ASSERT_EQ(p.parent[i], r.parent) << i;
+      ASSERT_EQ(p.consent[i], r.consent) << i;
+      ASSERT_EQ(p.has_loan[i], r.has_loan) << i;
+      ASSERT_EQ(p.scrutinised[i], r.scrutinised) << i;
+    }
+  }
+  // Persons built by hand (not generated): neutral propensities.
+  Persons hand;
+  hand.region.assign(3, 0);
+  EXPECT_EQ(hand.misconduct(1), 1.0f);
+  EXPECT_EQ(hand.civic(1), 1.0f);
+  EXPECT_EQ(hand.wealth_z(1), 0.0f);
 }
 
 TEST(Society, SameForAnyThreadCountAndPrefixStable) {
