@@ -3,6 +3,7 @@
 #include "credsim/behave/behaviour.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
@@ -21,7 +22,7 @@ void TickEvents::release_recorded() {
   gaming_hours = {};
 }
 
-void TickEvents::release() { *this = TickEvents{}; }
+void TickEvents::release() { *this = TickEvents{}; }  // fused = false too
 
 std::size_t TickEvents::memory_bytes() const {
   std::size_t b = repayment.size() * sizeof(Repayment) + spending.size() * sizeof(float) + gaming_hours.size() * sizeof(float);
@@ -34,57 +35,90 @@ std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::
 }  // namespace
 
 void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std::uint64_t replicate,
-            Tick tick, TickEvents& out, const AdaptView* adapt) {
+            Tick tick, TickEvents& out, const AdaptView* adapt, const std::vector<FusedRecorder>* fused) {
   const std::size_t n = p.size();
   const AdaptView::Post post_mult = adapt_post(adapt);
   const AdaptView::Gaming gaming = adapt_gaming(adapt);
-  if (!out.sized(n)) out.resize(n);
-  parallel_for(n, [&](std::size_t i) {
+  auto draw = [&](std::size_t i) {
+    PersonEvents e;
     // Repayment of the consumer credit line: due every repayment_period ticks.
-    Repayment rep = Repayment::kNone;
     if (p.has_loan[i] && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
       Rng r(seed, replicate, tick, i, Stream::kRepayment);
-      rep = Repayment::kOnTime;
-      if (r.bernoulli(p.miss_prob[i])) rep = r.bernoulli(spec.default_given_miss) ? Repayment::kDefault : Repayment::kMissed;
+      e.repayment = Repayment::kOnTime;
+      if (r.bernoulli(p.miss_prob[i])) e.repayment = r.bernoulli(spec.default_given_miss) ? Repayment::kDefault : Repayment::kMissed;
     }
-    out.repayment[i] = rep;
 
     Rng shop(seed, replicate, tick, i, Stream::kPurchases);
     // Gaming the score (adaptation): more approved purchases near a threshold. × 1.0 otherwise.
     const auto [approved_mult, platform_add] = gaming ? gaming.both(i) : std::pair<float, float>{1.0f, 0.0f};
     const double am = approved_mult;
-    const std::uint32_t baby = shop.poisson(p.rate_baby[i] * am);
-    const std::uint32_t games = shop.poisson(p.rate_games[i]);
-    const std::uint32_t domestic = shop.poisson(p.rate_domestic[i] * am);
-    const std::uint32_t luxury = shop.poisson(p.rate_luxury[i]);
-    out.baby[i] = clamp16(baby);
-    out.games[i] = clamp16(games);
-    out.domestic[i] = clamp16(domestic);
-    out.luxury[i] = clamp16(luxury);
+    e.baby = clamp16(shop.poisson(p.rate_baby[i] * am));
+    e.games = clamp16(shop.poisson(p.rate_games[i]));
+    e.domestic = clamp16(shop.poisson(p.rate_domestic[i] * am));
+    e.luxury = clamp16(shop.poisson(p.rate_luxury[i]));
     // Spending and platform use follow the stored (capped) counts, so the columns agree.
-    out.spending[i] = static_cast<float>(out.baby[i] * spec.price_baby + out.games[i] * spec.price_games +
-                                         out.domestic[i] * spec.price_domestic + out.luxury[i] * spec.price_luxury);
+    e.spending = static_cast<float>(e.baby * spec.price_baby + e.games * spec.price_games + e.domestic * spec.price_domestic +
+                                    e.luxury * spec.price_luxury);
     Rng plat(seed, replicate, tick, i, Stream::kPlatform);
     std::uint32_t on_platform = 0;
-    const std::uint32_t total = out.baby[i] + out.games[i] + out.domestic[i] + out.luxury[i];
+    const std::uint32_t total = e.baby + e.games + e.domestic + e.luxury;
     const double share = gaming ? std::min(1.0, static_cast<double>(p.platform_share[i]) + platform_add)
                                 : static_cast<double>(p.platform_share[i]);
     for (std::uint32_t k = 0; k < total; ++k) on_platform += plat.bernoulli(share);
-    out.on_platform[i] = clamp16(on_platform);
+    e.on_platform = clamp16(on_platform);
 
     // Gaming hours this week: exponential around the person's mean (0 for non-gamers).
     if (p.gaming_hours[i] > 0.0f) {
       Rng g(seed, replicate, tick, i, Stream::kGaming);
-      out.gaming_hours[i] = static_cast<float>(p.gaming_hours[i] * g.exponential(1.0));
-    } else {
-      out.gaming_hours[i] = 0.0f;
+      e.gaming_hours = static_cast<float>(p.gaming_hours[i] * g.exponential(1.0));
     }
 
     Rng posts(seed, replicate, tick, i, Stream::kPosts);
     // Chilling (adaptation): fewer posts when they are scored and detected. × 1.0 otherwise.
     const double pm = post_mult ? static_cast<double>(post_mult(i)) : 1.0;
-    out.unapproved[i] = clamp16(posts.poisson(p.dissent[i] * pm));
-    out.embarrassing[i] = clamp16(posts.poisson(p.embarrassing[i] * pm));
+    e.unapproved = clamp16(posts.poisson(p.dissent[i] * pm));
+    e.embarrassing = clamp16(posts.poisson(p.embarrassing[i] * pm));
+    return e;
+  };
+
+  if (!fused) {
+    if (!out.sized(n) || out.fused) out.resize(n);
+    out.fused = false;
+    parallel_for(n, [&](std::size_t i) {
+      const PersonEvents e = draw(i);
+      out.repayment[i] = e.repayment;
+      out.baby[i] = e.baby;
+      out.games[i] = e.games;
+      out.domestic[i] = e.domestic;
+      out.luxury[i] = e.luxury;
+      out.spending[i] = e.spending;
+      out.on_platform[i] = e.on_platform;
+      out.gaming_hours[i] = e.gaming_hours;
+      out.unapproved[i] = e.unapproved;
+      out.embarrassing[i] = e.embarrassing;
+    });
+    return;
+  }
+  // Fused: the columns read after the record stage (and the posts the rare-event sampler reads)
+  // per person; the rest only in a block buffer handed to the recorders.
+  out.release();
+  out.fused = true;
+  out.repayment.resize(n);
+  out.unapproved.resize(n);
+  out.embarrassing.resize(n);
+  out.spending.resize(n);
+  const std::size_t blocks = (n + kFuseBlock - 1) / kFuseBlock;
+  parallel_for(blocks, [&](std::size_t b) {
+    std::array<PersonEvents, kFuseBlock> buf;
+    const std::size_t lo = b * kFuseBlock, hi = std::min(n, lo + kFuseBlock);
+    for (std::size_t i = lo; i < hi; ++i) {
+      const PersonEvents& e = buf[i - lo] = draw(i);
+      out.repayment[i] = e.repayment;
+      out.spending[i] = e.spending;
+      out.unapproved[i] = e.unapproved;
+      out.embarrassing[i] = e.embarrassing;
+    }
+    for (const FusedRecorder& r : *fused) r(lo, std::span<const PersonEvents>(buf.data(), hi - lo));
   });
 }
 

@@ -2,6 +2,8 @@
 // propensities. Writes only the TickEvents columns; reads only the society's traits.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "credsim/adapt/adapt_view.hpp"
@@ -12,6 +14,16 @@
 namespace credsim {
 
 enum class Repayment : std::uint8_t { kNone = 0, kOnTime = 1, kMissed = 2, kDefault = 3 };
+
+// One person's events of one tick (what behave draws for them).
+struct PersonEvents {
+  Repayment repayment = Repayment::kNone;
+  std::uint16_t baby = 0, games = 0, domestic = 0, luxury = 0;  // purchases by category
+  std::uint16_t on_platform = 0;                                // of those, paid on the operator's platform
+  float gaming_hours = 0;
+  std::uint16_t unapproved = 0, embarrassing = 0;               // posts
+  float spending = 0;                                           // yuan spent on the purchases above
+};
 
 // One tick's events, one column per event type.
 struct TickEvents {
@@ -33,7 +45,23 @@ struct TickEvents {
   std::size_t memory_bytes() const;
   static constexpr std::size_t kBytesPerPerson = sizeof(Repayment) + 7 * sizeof(std::uint16_t) + 2 * sizeof(float);
   static constexpr std::size_t kBytesAfterRecord = sizeof(Repayment) + sizeof(std::uint16_t) + sizeof(float);
+  // With the record fused into behave (below): repayment, spending and both post counts (the
+  // rare-event sampler turns posts into occurrences); no purchase or gaming columns at all.
+  static constexpr std::size_t kBytesFused = sizeof(Repayment) + 2 * sizeof(std::uint16_t) + sizeof(float);
+  bool fused = false;  // this tick's purchase and gaming columns were never made (record fused)
+  // Person i's events (all columns present: not fused).
+  PersonEvents at(std::size_t i) const {
+    return {repayment[i], baby[i], games[i], domestic[i], luxury[i], on_platform[i], gaming_hours[i],
+            unapproved[i], embarrassing[i], spending[i]};
+  }
 };
+
+// Recording fused into behave: a reader of a tick's events that needs nothing but each person's
+// own events (the composite score's record) takes them block by block as behave draws them, so
+// the purchase and gaming columns (14 B/person) are never made. Called once per block of
+// kFuseBlock persons, from the thread drawing it: `first` is the block's first person.
+using FusedRecorder = std::function<void(std::size_t first, std::span<const PersonEvents> block)>;
+inline constexpr std::size_t kFuseBlock = 2048;
 
 // Whether person i has an instalment due at `tick` (ticks start at 1): staggered by id so the
 // load is even across weeks.
@@ -43,7 +71,12 @@ inline bool instalment_due(NodeId i, Tick tick, Tick period) {
 
 // `adapt` (may be null): the adaptation model's multipliers of posts, approved purchases and
 // platform use; without it (or with a mechanism off) the draws are exactly the unadapted ones.
+// `fused` (null: every column is made): recorders (none or more) that take every person's events
+// as they are drawn; then `out` holds only repayment, spending and posts
+// (TickEvents::kBytesFused) and `out.fused` is set. The draws and every column written are the
+// same either way.
 void behave(const BehaviourSpec& spec, const Persons& persons, std::uint64_t seed,
-            std::uint64_t replicate, Tick tick, TickEvents& out, const AdaptView* adapt = nullptr);
+            std::uint64_t replicate, Tick tick, TickEvents& out, const AdaptView* adapt = nullptr,
+            const std::vector<FusedRecorder>* fused = nullptr);
 
 }  // namespace credsim

@@ -76,8 +76,9 @@ std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() cons
   std::vector<std::pair<std::string, std::size_t>> parts{
       {"graph", graph_.memory_bytes()},
       {"persons", society_.persons.memory_bytes()},
-      // What a tick holds from behave to adapt (freed while measuring, so counted at full size).
-      {"tick_events", graph_.num_nodes() * TickEvents::kBytesPerPerson + occurrences_.capacity() * sizeof(Occurrence)},
+      // What a tick holds from behave to adapt (freed while measuring, so counted at full size):
+      // the columns made with the record fused into behave (no purchase or gaming columns).
+      {"tick_events", graph_.num_nodes() * TickEvents::kBytesFused + occurrences_.capacity() * sizeof(Occurrence)},
       {"economy", graph_.num_nodes() * sizeof(double)},
       {"ledger", ledger_.memory_bytes()},
       {"consequences", consequences_->memory_bytes()},
@@ -148,7 +149,15 @@ void Simulation::step(io::MetricsCsv* metrics) {
 
   timed(Stage::kBehave, [&] {
     const AdaptView* adapt = adapt_view();
-    behave(scenario_.behaviour, p, seed, rep, t, events_, adapt);
+    // Systems that record only each person's own events take them as they are drawn (the
+    // composite score); no other reads the purchase and gaming columns, so they are never made.
+    std::vector<FusedRecorder> fused;
+    {
+      const SimContext before = context();
+      for (auto& s : systems_)
+        if (FusedRecorder r = s->fused_recorder(before)) fused.push_back(std::move(r));
+    }
+    behave(scenario_.behaviour, p, seed, rep, t, events_, adapt, &fused);
     sampler_.draw(seed, rep, t, events_, occurrences_, adapt_misconduct(adapt));
   });
   const SimContext ctx = context();  // after behave: it views this tick's occurrences

@@ -73,7 +73,7 @@ std::uint16_t composite_score(const CompositeSpec& s, const Subscores& x) {
 }
 
 Composite::Composite(const CompositeSpec& spec, std::size_t n)
-    : spec_(spec), decay_(std::pow(0.5, 1.0 / spec.record_half_life)) {
+    : spec_(spec), decay_(std::pow(0.5, 1.0 / spec.record_half_life)), detect_stream_(named_stream(Stream::kDetection, spec.name)) {
   rec_.resize(n);
   score_.assign(n, static_cast<std::uint16_t>(kCompositeMin));
   band_table_.resize(static_cast<std::size_t>(kCompositeMax) + 1);
@@ -89,11 +89,26 @@ void Composite::initialise(const SimContext& ctx) {
   score(ctx.society.persons, ctx.exchange);
 }
 
-void Composite::record(const SimContext& ctx) {
+void Composite::prepare_record(const SimContext& ctx) {
   // Only the learning model reads which posts were seen (adaptation, chilling): the column
-  // exists only then (a scratch of the tick: written here, read by adapt).
+  // exists only then (a scratch of the tick: written while recording, read by adapt).
   if (ctx.scenario.adapt.model == AdaptModel::kLearning) posts_seen_.resize(score_.size(), 0);
   else posts_seen_ = {};
+}
+
+FusedRecorder Composite::fused_recorder(const SimContext& ctx) {
+  prepare_record(ctx);
+  const Persons* p = &ctx.society.persons;
+  const std::uint64_t seed = ctx.seed, replicate = ctx.replicate;
+  const Tick tick = ctx.tick;
+  return [this, p, seed, replicate, tick](std::size_t first, std::span<const PersonEvents> block) {
+    record_block(*p, first, block, seed, replicate, tick);
+  };
+}
+
+void Composite::record(const SimContext& ctx) {
+  if (ctx.events.fused) return;  // recorded while behave drew the events (fused_recorder)
+  prepare_record(ctx);
   record(ctx.society.persons, ctx.events, ctx.seed, ctx.replicate, ctx.tick);
 }
 
@@ -128,53 +143,59 @@ std::size_t Composite::memory_bytes() const {
 
 void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate,
                        Tick tick) {
+  parallel_for(p.size(), [&](std::size_t i) { record_one(p, i, ev.at(i), seed, replicate, tick); });
+}
+
+void Composite::record_block(const Persons& p, std::size_t first, std::span<const PersonEvents> block, std::uint64_t seed,
+                             std::uint64_t replicate, Tick tick) {
+  for (std::size_t k = 0; k < block.size(); ++k) record_one(p, first + k, block[k], seed, replicate, tick);
+}
+
+void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed,
+                           std::uint64_t replicate, Tick tick) {
   const float lam = static_cast<float>(decay_);
-  // Each system has its own detection stream slot so two systems do not share detection luck.
-  const Stream stream = named_stream(Stream::kDetection, spec_.name);
   const bool finance = sees(Domain::kFinance);
-  parallel_for(p.size(), [&](std::size_t i) {
-    Rng det(seed, replicate, tick, i, stream);
-    // The operator's own credit line: always seen (if finance is in its row of the sharing matrix).
-    const Repayment rp = finance ? ev.repayment[i] : Repayment::kNone;
-    rec_.on_time[i] = lam * rec_.on_time[i] + (rp == Repayment::kOnTime);
-    rec_.missed[i] = lam * rec_.missed[i] + (rp == Repayment::kMissed);
-    rec_.defaults[i] = lam * rec_.defaults[i] + (rp == Repayment::kDefault);
-    // Shopping: platform payments are the operator's own data; others seen with a probability.
-    float approved = 0, games = 0, seen = 0, on_platform = 0;
-    if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
-      const std::uint32_t total = ev.baby[i] + ev.games[i] + ev.domestic[i] + ev.luxury[i];
-      if (total > 0) {
-        // Which purchases were on the platform is not tracked per category: each category's
-        // purchases are on the platform in proportion (expected values keep the records smooth).
-        const double on = ev.on_platform[i];
-        const double off = total - on;
-        // One detection draw decides whether this week's off-platform purchases are seen, as a
-        // block; platform purchases are always seen.
-        double frac_seen = 1.0;
-        if (off > 0 && !det.bernoulli(spec_.detect_offplatform_purchase)) frac_seen = on / total;
-        approved = static_cast<float>((ev.baby[i] + ev.domestic[i]) * frac_seen);
-        games = static_cast<float>(ev.games[i] * frac_seen);
-        seen = static_cast<float>(total * frac_seen);
-        on_platform = static_cast<float>(on);
-      }
+  Rng det(seed, replicate, tick, i, detect_stream_);
+  // The operator's own credit line: always seen (if finance is in its row of the sharing matrix).
+  const Repayment rp = finance ? ev.repayment : Repayment::kNone;
+  rec_.on_time[i] = lam * rec_.on_time[i] + (rp == Repayment::kOnTime);
+  rec_.missed[i] = lam * rec_.missed[i] + (rp == Repayment::kMissed);
+  rec_.defaults[i] = lam * rec_.defaults[i] + (rp == Repayment::kDefault);
+  // Shopping: platform payments are the operator's own data; others seen with a probability.
+  float approved = 0, games = 0, seen = 0, on_platform = 0;
+  if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
+    const std::uint32_t total = ev.baby + ev.games + ev.domestic + ev.luxury;
+    if (total > 0) {
+      // Which purchases were on the platform is not tracked per category: each category's
+      // purchases are on the platform in proportion (expected values keep the records smooth).
+      const double on = ev.on_platform;
+      const double off = total - on;
+      // One detection draw decides whether this week's off-platform purchases are seen, as a
+      // block; platform purchases are always seen.
+      double frac_seen = 1.0;
+      if (off > 0 && !det.bernoulli(spec_.detect_offplatform_purchase)) frac_seen = on / total;
+      approved = static_cast<float>((ev.baby + ev.domestic) * frac_seen);
+      games = static_cast<float>(ev.games * frac_seen);
+      seen = static_cast<float>(total * frac_seen);
+      on_platform = static_cast<float>(on);
     }
-    rec_.approved[i] = lam * rec_.approved[i] + approved;
-    rec_.games[i] = lam * rec_.games[i] + games;
-    rec_.purchases[i] = lam * rec_.purchases[i] + seen;
-    rec_.on_platform[i] = lam * rec_.on_platform[i] + on_platform;
-    float hours = 0;
-    if (domain_open(p, i, kConsentGaming, Domain::kGaming) && ev.gaming_hours[i] > 0 && det.bernoulli(spec_.detect_gaming))
-      hours = ev.gaming_hours[i];
-    rec_.gaming_hours[i] = lam * rec_.gaming_hours[i] + hours;
-    float unapproved = 0, embarrassing = 0;
-    if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
-      for (std::uint32_t k = 0; k < ev.unapproved[i]; ++k) unapproved += det.bernoulli(spec_.detect_posts);
-      for (std::uint32_t k = 0; k < ev.embarrassing[i]; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
-    }
-    rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
-    if (!posts_seen_.empty()) posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
-    rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
-  });
+  }
+  rec_.approved[i] = lam * rec_.approved[i] + approved;
+  rec_.games[i] = lam * rec_.games[i] + games;
+  rec_.purchases[i] = lam * rec_.purchases[i] + seen;
+  rec_.on_platform[i] = lam * rec_.on_platform[i] + on_platform;
+  float hours = 0;
+  if (domain_open(p, i, kConsentGaming, Domain::kGaming) && ev.gaming_hours > 0 && det.bernoulli(spec_.detect_gaming))
+    hours = ev.gaming_hours;
+  rec_.gaming_hours[i] = lam * rec_.gaming_hours[i] + hours;
+  float unapproved = 0, embarrassing = 0;
+  if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
+    for (std::uint32_t k = 0; k < ev.unapproved; ++k) unapproved += det.bernoulli(spec_.detect_posts);
+    for (std::uint32_t k = 0; k < ev.embarrassing; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
+  }
+  rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
+  if (!posts_seen_.empty()) posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
+  rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
 }
 
 void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {

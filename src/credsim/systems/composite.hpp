@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "credsim/behave/behaviour.hpp"
+#include "credsim/core/rng.hpp"
 #include "credsim/run/exchange.hpp"
 #include "credsim/scenario/scenario.hpp"
 #include "credsim/society/society.hpp"
@@ -84,6 +85,13 @@ class Composite final : public System {
   void initialise_history(const Persons& p, const BehaviourSpec& b);
   // record stage: what reaches the operator this tick (detection, consent, data exchange).
   void record(const Persons& p, const TickEvents& ev, std::uint64_t seed, std::uint64_t replicate, Tick tick);
+  // The same for the persons first … first + block.size() − 1 (recording fused into behave).
+  void record_block(const Persons& p, std::size_t first, std::span<const PersonEvents> block, std::uint64_t seed,
+                    std::uint64_t replicate, Tick tick);
+  // The record stage fused into behave (behaviour.hpp, FusedRecorder): the Simulation hands this
+  // to behave, which calls it per block of persons as it draws them; record(ctx) then has
+  // nothing left to do for that tick. Valid for this tick's context only.
+  FusedRecorder fused_recorder(const SimContext& ctx) override;
   // score stage: recompute every recompute_every ticks (and at tick 0); neighbours via the exchange.
   // The very first call first scores everyone with the relationships dimension at its
   // no-friends value, so that friends' scores at tick 0 are real scores, not a placeholder.
@@ -110,6 +118,8 @@ class Composite final : public System {
  private:
   CompositeSpec spec_;
   double decay_;  // λ = 0.5^(1/half_life)
+  // Each system has its own detection stream so two systems do not share detection luck.
+  Stream detect_stream_;
   CompositeRecords rec_;
   std::vector<std::uint16_t> score_;
   // Per score value 0 … kCompositeMax: its band (kCompositeBandNames) and its privilege mask.
@@ -117,6 +127,9 @@ class Composite final : public System {
   std::vector<std::uint8_t> band_table_, privilege_table_;
   std::vector<std::uint8_t> posts_seen_;
   bool scored_ = false;
+  void prepare_record(const SimContext& ctx);
+  void record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed, std::uint64_t replicate,
+                  Tick tick);
   // A data domain reaches the operator for person i when it is in the operator's row of the
   // sharing matrix and the person consented, or a data-exchange agreement opens it (seed 004).
   bool domain_open(const Persons& p, std::size_t i, ConsentBit c, Domain d) const {

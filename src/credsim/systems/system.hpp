@@ -82,6 +82,11 @@ class System {
   virtual void initialise(const SimContext&) {}
   // record stage: take what this system can see of this tick's data.
   virtual void record(const SimContext&) {}
+  // A system whose record reads nothing but each person's own events of the tick may instead
+  // take them as behave draws them (behaviour.hpp, FusedRecorder), so the tick's purchase and
+  // gaming columns are never made; its record(ctx) then skips a tick whose events are fused.
+  // Called before behave with the tick's context; empty: records in the record stage.
+  virtual FusedRecorder fused_recorder(const SimContext&) { return {}; }
   // score stage: update scores, grades, lists.
   virtual void score(const SimContext&) {}
   // consequences stage: the system's own built-in consequences (the general rule table is

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <span>
+#include <vector>
+
 namespace credsim {
 namespace {
 
@@ -69,6 +73,68 @@ TEST(Behaviour, ChangingOneRateLeavesOtherDrawsUntouched) {
   EXPECT_EQ(a.repayment, c.repayment);
   EXPECT_EQ(a.gaming_hours, c.gaming_hours);
   EXPECT_NE(a.games, c.games);
+}
+
+}  // namespace
+}  // namespace credsim
+
+namespace credsim {
+namespace {
+
+// Recording fused into behave: the recorders see every person's events exactly once, in blocks of
+// kFuseBlock (the last one short), with the same values the full columns hold; the fused
+// TickEvents keeps only repayment, spending and posts, equal to the full columns.
+TEST(BehaviourFused, RecordersSeeTheSameEventsAsTheFullColumnsOnce) {
+  SocietySpec s;
+  BehaviourSpec b;
+  const NodeId n = 2 * kFuseBlock + 517;
+  const Society soc = generate_society(n, s, b, 11, 0);
+  for (Tick t = 1; t <= 3; ++t) {
+    TickEvents full;
+    behave(b, soc.persons, 11, 0, t, full);
+    ASSERT_FALSE(full.fused);
+    std::vector<PersonEvents> seen(n);
+    std::vector<int> times(n, 0), firsts(3, -1);
+    std::vector<FusedRecorder> recorders{[&](std::size_t first, std::span<const PersonEvents> block) {
+      ASSERT_EQ(first % kFuseBlock, 0u);
+      firsts[first / kFuseBlock] = static_cast<int>(block.size());
+      for (std::size_t k = 0; k < block.size(); ++k) seen[first + k] = block[k], times[first + k]++;
+    }};
+    TickEvents fused;
+    behave(b, soc.persons, 11, 0, t, fused, nullptr, &recorders);
+    ASSERT_TRUE(fused.fused);
+    EXPECT_EQ(firsts, (std::vector<int>{static_cast<int>(kFuseBlock), static_cast<int>(kFuseBlock), 517}));
+    EXPECT_TRUE(fused.baby.empty() && fused.games.empty() && fused.domestic.empty() && fused.luxury.empty() &&
+                fused.on_platform.empty() && fused.gaming_hours.empty());
+    EXPECT_EQ(fused.memory_bytes(), n * TickEvents::kBytesFused);
+    std::uint64_t purchases = 0;
+    for (NodeId i = 0; i < n; ++i) {
+      ASSERT_EQ(times[i], 1) << i;
+      const PersonEvents a = full.at(i), e = seen[i];
+      ASSERT_TRUE(a.repayment == e.repayment && a.baby == e.baby && a.games == e.games && a.domestic == e.domestic &&
+                  a.luxury == e.luxury && a.on_platform == e.on_platform && a.unapproved == e.unapproved &&
+                  a.embarrassing == e.embarrassing)
+          << i;
+      ASSERT_EQ(std::memcmp(&a.gaming_hours, &e.gaming_hours, sizeof(float)), 0) << i;
+      ASSERT_EQ(std::memcmp(&a.spending, &e.spending, sizeof(float)), 0) << i;
+      ASSERT_EQ(fused.repayment[i], full.repayment[i]);
+      ASSERT_EQ(fused.unapproved[i], full.unapproved[i]);
+      ASSERT_EQ(fused.embarrassing[i], full.embarrassing[i]);
+      ASSERT_EQ(std::memcmp(&fused.spending[i], &full.spending[i], sizeof(float)), 0);
+      purchases += e.baby + e.games + e.domestic + e.luxury;
+    }
+    EXPECT_GT(purchases, n);  // the comparison saw real events
+    // With no recorder at all the columns are made the fused way too (nothing reads them).
+    std::vector<FusedRecorder> none;
+    TickEvents bare;
+    behave(b, soc.persons, 11, 0, t, bare, nullptr, &none);
+    EXPECT_TRUE(bare.fused && bare.baby.empty());
+    EXPECT_EQ(bare.spending, fused.spending);
+    // And the full way again after a fused tick (the columns are made again).
+    behave(b, soc.persons, 11, 0, t, bare);
+    EXPECT_FALSE(bare.fused);
+    EXPECT_EQ(bare.baby, full.baby);
+  }
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <span>
 
 #include "credsim/consequences/privileges.hpp"
 #include "credsim/graph/build.hpp"
@@ -214,5 +216,41 @@ TEST(CompositeHand, DomainsOutsideTheSharingMatrixRowAreNotSeenEvenWithConsent) 
   EXPECT_EQ(c.records().purchases[0], 2.0f);  // shopping still seen
 }
 
+}  // namespace
+}  // namespace credsim
+
+namespace credsim {
+namespace {
+// Recording fused into behave gives the composite the same records, bit for bit, as recording
+// from the full event columns in the record stage (every domain, consent and detection draw).
+TEST(CompositeFused, RecordsEqualRecordingFromTheFullColumns) {
+  SocietySpec s;
+  BehaviourSpec b;
+  const NodeId n = 5000;
+  const Society soc = generate_society(n, s, b, 3, 1);
+  CompositeSpec spec = hand_spec();
+  Composite from_columns(spec, n), fused(spec, n);
+  for (Tick t = 1; t <= 3; ++t) {
+    TickEvents full;
+    behave(b, soc.persons, 3, 1, t, full);
+    from_columns.record(soc.persons, full, 3, 1, t);
+    std::vector<FusedRecorder> rec{[&](std::size_t first, std::span<const PersonEvents> block) {
+      fused.record_block(soc.persons, first, block, 3, 1, t);
+    }};
+    TickEvents part;
+    behave(b, soc.persons, 3, 1, t, part, nullptr, &rec);
+  }
+  const CompositeRecords &a = from_columns.records(), &c = fused.records();
+  auto same = [&](const std::vector<float>& x, const std::vector<float>& y) {
+    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+  };
+  EXPECT_TRUE(same(a.on_time, c.on_time) && same(a.missed, c.missed) && same(a.defaults, c.defaults));
+  EXPECT_TRUE(same(a.approved, c.approved) && same(a.games, c.games) && same(a.purchases, c.purchases));
+  EXPECT_TRUE(same(a.on_platform, c.on_platform) && same(a.gaming_hours, c.gaming_hours));
+  EXPECT_TRUE(same(a.unapproved, c.unapproved) && same(a.embarrassing, c.embarrassing));
+  double seen = 0;
+  for (float v : c.purchases) seen += v;
+  EXPECT_GT(seen, n);  // records were written
+}
 }  // namespace
 }  // namespace credsim
