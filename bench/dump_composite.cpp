@@ -59,9 +59,14 @@ int main(int argc, char** argv) {
   put(out, "neighbours", g.neighbour_array());
   put(out, "wealth", p.wealth);
   put(out, "income", p.income);
-  put(out, "education", p.education);
-  put(out, "stable_job", p.stable_job);
-  put(out, "age_band", p.age_band);
+  auto unpack = [&](auto get) {
+    std::vector<std::uint8_t> v(p.size());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = get(i);
+    return v;
+  };
+  put(out, "education", unpack([&](std::size_t i) { return p.education(i); }));
+  put(out, "stable_job", unpack([&](std::size_t i) { return p.stable_job(i); }));
+  put(out, "age_band", unpack([&](std::size_t i) { return p.age_band(i); }));
   const auto& r = c0.records();
   put(out, "rec_on_time", r.on_time);
   put(out, "rec_missed", r.missed);

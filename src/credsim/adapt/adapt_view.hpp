@@ -99,11 +99,11 @@ class AdaptView {
     const float* stored = nullptr;
     const AdaptSpec* spec = nullptr;  // derived: non-null
     const float* r = nullptr;
-    const std::uint8_t* consent = nullptr;
+    const std::uint16_t* traits = nullptr;  // packed (trait_bits)
     double x_open = 0, x_closed = 0;  // pressure with / without the social-data consent bit
     explicit operator bool() const { return stored || spec; }
     float operator()(std::size_t i) const {
-      return stored ? stored[i] : adapt_rule::post_mult(*spec, r[i], (consent[i] & kConsentSocial) ? x_open : x_closed);
+      return stored ? stored[i] : adapt_rule::post_mult(*spec, r[i], (trait_bits::get(traits[i], trait_bits::kConsent, trait_bits::kConsentWidth) & kConsentSocial) ? x_open : x_closed);
     }
   };
   // Gaming: approved purchase rates × approved_mult(i), platform share + platform_add(i).
@@ -185,7 +185,7 @@ class AdaptView {
     Post a;
     if (!(responses_ & kRespChilling)) return a;
     if (!derived_) return a.stored = state_->post_mult.data(), a;
-    a.spec = spec_, a.r = state_->responsiveness.data(), a.consent = persons_->consent.data();
+    a.spec = spec_, a.r = state_->responsiveness.data(), a.traits = persons_->traits.data();
     a.x_open = post_x_open_, a.x_closed = post_x_closed_;
     return a;
   }

@@ -211,7 +211,7 @@ void Adaptation::respond(const SimContext& ctx, const Consequences& consequences
       double x = 0;
       if (myopic) {
         for (const Composite* c : post_scorers)
-          if (c->sees(Domain::kSocial) && (c->spec().data_exchange || (p.consent[i] & kConsentSocial)))
+          if (c->sees(Domain::kSocial) && (c->spec().data_exchange || (p.consent(i) & kConsentSocial)))
             x = std::max(x, c->spec().detect_posts);
       } else {
         if (learn && ctx.events.unapproved[i] > 0) {

@@ -42,7 +42,7 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
   auto draw = [&](std::size_t i) {
     PersonEvents e;
     // Repayment of the consumer credit line: due every repayment_period ticks.
-    if (p.has_loan[i] && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
+    if (p.has_loan(i) && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
       Rng r(seed, replicate, tick, i, Stream::kRepayment);
       e.repayment = Repayment::kOnTime;
       if (r.bernoulli(p.miss_prob[i])) e.repayment = r.bernoulli(spec.default_given_miss) ? Repayment::kDefault : Repayment::kMissed;

@@ -167,9 +167,9 @@ void Consequences::apply(const Society& society, std::vector<double>& wealth_del
       if (holds(r, i)) m |= r.effects;
     // Effects reach only those they can touch.
     std::uint64_t who = everyone_;
-    if (p.parent[i]) who |= parents_;
-    if (p.scrutinised[i]) who |= scrutinised_;
-    if (p.legal_rep[i]) who |= legal_;
+    if (p.parent(i)) who |= parents_;
+    if (p.scrutinised(i)) who |= scrutinised_;
+    if (p.legal_rep(i)) who |= legal_;
     m &= who;
     active_[i] = m;
     for (std::uint64_t bits = m; bits; bits &= bits - 1) {

@@ -220,14 +220,14 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
                         ". Fix: check that the output folder is writable and the disk has space.");
   Writer w(dir);
 
-  // Persons' columns (society/society.hpp), index = person id.
+  // Persons' columns (society/society.hpp), index = person id; the packed traits one column each.
   w.column("persons.region.npy", p.region, "region index (0-based); regions are contiguous id blocks");
-  w.column("persons.education.npy", p.education, "education level 0..3 (primary, secondary, tertiary, postgraduate)");
-  w.column("persons.age_band.npy", p.age_band, "age band 0..4 (18-29, 30-39, 40-49, 50-64, 65+)");
-  w.column("persons.stable_job.npy", p.stable_job, "1 = stable job");
-  w.column("persons.parent.npy", p.parent, "1 = parent (reach of parents-only effects)");
-  w.column("persons.consent.npy", p.consent, "consent bit mask: 1 shopping, 2 gaming, 4 social data");
-  w.column("persons.has_loan.npy", p.has_loan, "1 = has a loan with instalments due");
+  w.column_of<std::uint8_t>("persons.education.npy", n, [&](std::size_t i) { return p.education(i); }, "education level 0..3 (primary, secondary, tertiary, postgraduate)");
+  w.column_of<std::uint8_t>("persons.age_band.npy", n, [&](std::size_t i) { return p.age_band(i); }, "age band 0..4 (18-29, 30-39, 40-49, 50-64, 65+)");
+  w.column_of<std::uint8_t>("persons.stable_job.npy", n, [&](std::size_t i) { return p.stable_job(i); }, "1 = stable job");
+  w.column_of<std::uint8_t>("persons.parent.npy", n, [&](std::size_t i) { return p.parent(i); }, "1 = parent (reach of parents-only effects)");
+  w.column_of<std::uint8_t>("persons.consent.npy", n, [&](std::size_t i) { return p.consent(i); }, "consent bit mask: 1 shopping, 2 gaming, 4 social data");
+  w.column_of<std::uint8_t>("persons.has_loan.npy", n, [&](std::size_t i) { return p.has_loan(i); }, "1 = has a loan with instalments due");
   w.column("persons.income.npy", p.income, "base income, yuan per week (before effects' income factors)");
   w.column("persons.initial_wealth.npy", p.initial_wealth, "wealth at tick 0, yuan");
   w.column("persons.miss_prob.npy", p.miss_prob, "probability of missing an instalment due");
@@ -246,8 +246,8 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
                      "multiplier of civic event rates (mean 1)");
   w.column_of<float>("persons.wealth_z.npy", n, [&](std::size_t i) { return p.wealth_z(i); },
                      "standardised log initial wealth");
-  w.column("persons.scrutinised.npy", p.scrutinised, "1 = works in a scrutinised profession");
-  w.column("persons.legal_rep.npy", p.legal_rep, "1 = legal representative of at least one business");
+  w.column_of<std::uint8_t>("persons.scrutinised.npy", n, [&](std::size_t i) { return p.scrutinised(i); }, "1 = works in a scrutinised profession");
+  w.column_of<std::uint8_t>("persons.legal_rep.npy", n, [&](std::size_t i) { return p.legal_rep(i); }, "1 = legal representative of at least one business");
   w.column("persons.wealth.npy", p.wealth, "current wealth, yuan (the value metrics.csv's wealth rows measure)");
 
   // Each system's published outputs (systems/system.hpp), in scenario order.

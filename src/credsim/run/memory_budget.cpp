@@ -109,7 +109,7 @@ static double points_bytes(const PointsSpec& s) {
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
-  add("persons (traits, propensities, wealth)", n * 66);
+  add("persons (traits, propensities, wealth)", n * 60);
   add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
   // The active effects (8) are held throughout.
   add("effects", n * 8);

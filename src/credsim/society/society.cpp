@@ -52,7 +52,7 @@ Rng trait_stream(const TraitSource& src, std::size_t i) {
 
 std::size_t Persons::memory_bytes() const {
   const std::size_t n = size();
-  return n * (sizeof(std::uint16_t) + 8 * sizeof(std::uint8_t) + 12 * sizeof(float) + sizeof(double));
+  return n * (2 * sizeof(std::uint16_t) + 12 * sizeof(float) + sizeof(double));
 }
 
 float Persons::wealth_z(std::size_t i) const {
@@ -108,9 +108,8 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
   for (std::size_t r = 0; r < sizes.size(); ++r) soc.region_start[r + 1] = soc.region_start[r] + sizes[r];
 
   auto resize = [n](auto&... cols) { (cols.resize(n), ...); };
-  resize(p.region, p.education, p.age_band, p.stable_job, p.parent, p.consent, p.has_loan, p.income,
-         p.initial_wealth, p.miss_prob, p.rate_baby, p.rate_games, p.rate_domestic, p.rate_luxury,
-         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth, p.scrutinised);
+  resize(p.region, p.traits, p.income, p.initial_wealth, p.miss_prob, p.rate_baby, p.rate_games, p.rate_domestic, p.rate_luxury,
+         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth);
   p.source = {true, seed, replicate, b.misconduct_sigma, b.civic_sigma, b.civic_misconduct_corr};
 
   const double rho = s.wealth_income_corr;
@@ -126,22 +125,24 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     p.initial_wealth[i] = static_cast<float>(s.wealth_median * std::exp(s.wealth_sigma * zw));
     p.wealth[i] = p.initial_wealth[i];
     p.income[i] = static_cast<float>(s.income_median * std::exp(s.income_sigma * zi));
-    p.education[i] = draw_category(rng, s.education_shares);
-    p.age_band[i] = draw_category(rng, s.age_shares);
-    p.stable_job[i] = rng.bernoulli(s.stable_job_share);
-    p.parent[i] = rng.bernoulli(s.parent_share);
+    p.traits[i] = 0;
+    p.set_education(i, draw_category(rng, s.education_shares));
+    p.set_age_band(i, draw_category(rng, s.age_shares));
+    p.set_stable_job(i, rng.bernoulli(s.stable_job_share));
+    const bool parent = rng.bernoulli(s.parent_share);
+    p.set_parent(i, parent);
     std::uint8_t c = 0;
     if (rng.bernoulli(s.consent_shopping)) c |= kConsentShopping;
     if (rng.bernoulli(s.consent_gaming)) c |= kConsentGaming;
     if (rng.bernoulli(s.consent_social)) c |= kConsentSocial;
-    p.consent[i] = c;
-    p.has_loan[i] = rng.bernoulli(b.loan_share);
+    p.set_consent(i, c);
+    p.set_has_loan(i, rng.bernoulli(b.loan_share));
     // Repayment reliability correlates with wealth (SPEC §2: "wealth with repayment").
     // exp(−e·z − e²/2) has mean 1, so miss_prob stays the population mean (before the cap).
     const double e = b.miss_wealth_elasticity;
     const double miss = spread(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e);
     p.miss_prob[i] = static_cast<float>(std::min(0.95, miss));
-    p.rate_baby[i] = spread(p.parent[i] ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
+    p.rate_baby[i] = spread(parent ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
     p.rate_games[i] = spread(b.rate_games, h, rng.normal());
     p.rate_domestic[i] = spread(b.rate_domestic, h, rng.normal());
     const double el = b.luxury_wealth_elasticity;  // the rich buy more luxury; mean-preserving
@@ -157,7 +158,7 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     // (Persons::event_traits draws them again at this position); the draws are still made.
     CREDSIM_ASSERT(rng.position() == kEventDraws);
     draw_event_traits(rng, p.source, zw);
-    p.scrutinised[i] = rng.bernoulli(s.scrutinised_share);
+    p.set_scrutinised(i, rng.bernoulli(s.scrutinised_share));
   });
 
   Businesses& biz = soc.businesses;
@@ -173,9 +174,8 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
     biz.sector[j] = static_cast<std::uint8_t>(rng.below(8));
     biz.size[j] = static_cast<float>(std::floor(std::exp(1.5 + 1.5 * rng.normal())) + 1);
   });
-  p.legal_rep.assign(n, 0);
   for (NodeId rep : biz.legal_representative)
-    if (rep != kNoNode) p.legal_rep[rep] = 1;
+    if (rep != kNoNode) p.set_legal_rep(rep, 1);
   return soc;
 }
 

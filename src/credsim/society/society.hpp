@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "credsim/core/error.hpp"
 #include "credsim/core/types.hpp"
 #include "credsim/scenario/scenario.hpp"
 
@@ -37,15 +38,34 @@ struct EventTraits {
 inline constexpr std::uint64_t kWealthDraw = 0;   // zw: a normal (words 0-1)
 inline constexpr std::uint64_t kEventDraws = 31;  // zm and civic's own normal (words 31-34)
 
+// The eight small fixed traits of a person packed into one 16-bit word (Persons::traits): the
+// shift and width of each field, bits from low to high. 13 bits are used.
+namespace trait_bits {
+inline constexpr unsigned kEducation = 0, kEducationWidth = 2;  // 0..3
+inline constexpr unsigned kAgeBand = 2, kAgeBandWidth = 3;      // 0..4
+inline constexpr unsigned kStableJob = 5;                        // 0/1
+inline constexpr unsigned kParent = 6;                           // 0/1
+inline constexpr unsigned kConsent = 7, kConsentWidth = 3;      // ConsentBit mask
+inline constexpr unsigned kHasLoan = 10;                         // 0/1
+inline constexpr unsigned kScrutinised = 11;                     // 0/1
+inline constexpr unsigned kLegalRep = 12;                        // 0/1
+// Field (shift, width) of a packed word.
+constexpr std::uint8_t get(std::uint16_t w, unsigned shift, unsigned width = 1) {
+  return static_cast<std::uint8_t>((w >> shift) & ((1u << width) - 1u));
+}
+// The word with field (shift, width) set to v (v < 2^width).
+constexpr std::uint16_t with(std::uint16_t w, unsigned shift, unsigned width, unsigned v) {
+  const unsigned mask = ((1u << width) - 1u) << shift;
+  return static_cast<std::uint16_t>((w & ~mask) | ((v << shift) & mask));
+}
+}  // namespace trait_bits
+
 struct Persons {
   // Fixed traits.
   std::vector<std::uint16_t> region;
-  std::vector<std::uint8_t> education;   // 0..3
-  std::vector<std::uint8_t> age_band;    // 0..4
-  std::vector<std::uint8_t> stable_job;  // 0/1
-  std::vector<std::uint8_t> parent;      // 0/1
-  std::vector<std::uint8_t> consent;     // ConsentBit mask
-  std::vector<std::uint8_t> has_loan;    // 0/1
+  // education, age band, stable job, parent, consent, has a loan, scrutinised, legal
+  // representative: packed (trait_bits), read through the accessors below.
+  std::vector<std::uint16_t> traits;
   std::vector<float> income;             // yuan per week
   std::vector<float> initial_wealth;     // yuan at tick 0
   // Propensities (per week), drawn once.
@@ -55,8 +75,6 @@ struct Persons {
   std::vector<float> gaming_hours;       // mean hours per week (0 for non-gamers)
   std::vector<float> dissent;            // unapproved posts per week (mean)
   std::vector<float> embarrassing;       // embarrassing-but-true posts per week (mean)
-  std::vector<std::uint8_t> scrutinised; // works in a profession barred to the listed (SPEC §1.9)
-  std::vector<std::uint8_t> legal_rep;   // legal representative of at least one business
   // State that changes.
   std::vector<double> wealth;            // yuan; never below 0
   // Derived, not stored: recomputed from the trait stream at their fixed draw positions by the
@@ -66,6 +84,26 @@ struct Persons {
 
   std::size_t size() const { return region.size(); }
   std::size_t memory_bytes() const;
+
+  // The packed traits of person i.
+  std::uint8_t education(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kEducation, trait_bits::kEducationWidth); }  // 0..3
+  std::uint8_t age_band(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kAgeBand, trait_bits::kAgeBandWidth); }  // 0..4
+  std::uint8_t stable_job(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kStableJob); }
+  std::uint8_t parent(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kParent); }
+  std::uint8_t consent(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kConsent, trait_bits::kConsentWidth); }  // ConsentBit mask
+  std::uint8_t has_loan(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kHasLoan); }
+  std::uint8_t scrutinised(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kScrutinised); }  // works in a profession barred to the listed (SPEC §1.9)
+  std::uint8_t legal_rep(std::size_t i) const { return trait_bits::get(traits[i], trait_bits::kLegalRep); }  // legal representative of at least one business
+  // Setters (generation, tests): v must fit the field (education 0..3, age band 0..4, consent a
+  // ConsentBit mask, flags 0/1); traits must already hold person i.
+  void set_education(std::size_t i, unsigned v) { set(i, trait_bits::kEducation, trait_bits::kEducationWidth, v, 3); }
+  void set_age_band(std::size_t i, unsigned v) { set(i, trait_bits::kAgeBand, trait_bits::kAgeBandWidth, v, 4); }
+  void set_stable_job(std::size_t i, unsigned v) { set(i, trait_bits::kStableJob, 1, v, 1); }
+  void set_parent(std::size_t i, unsigned v) { set(i, trait_bits::kParent, 1, v, 1); }
+  void set_consent(std::size_t i, unsigned v) { set(i, trait_bits::kConsent, trait_bits::kConsentWidth, v, 7); }
+  void set_has_loan(std::size_t i, unsigned v) { set(i, trait_bits::kHasLoan, 1, v, 1); }
+  void set_scrutinised(std::size_t i, unsigned v) { set(i, trait_bits::kScrutinised, 1, v, 1); }
+  void set_legal_rep(std::size_t i, unsigned v) { set(i, trait_bits::kLegalRep, 1, v, 1); }
   // Multiplier of misconduct event rates (mean 1), of civic event rates (mean 1), standardised
   // log initial wealth (for elasticities): one person's, or all three at once.
   float misconduct(std::size_t i) const;
@@ -76,12 +114,17 @@ struct Persons {
   // static_assert below fails until it does.
   template <class A>
   void fields(A& a) {
-    a(region, education, age_band, stable_job, parent, consent, has_loan, income, initial_wealth, miss_prob, rate_baby,
-      rate_games, rate_domestic, rate_luxury, platform_share, gaming_hours, dissent, embarrassing, scrutinised,
-      legal_rep, wealth, source);
+    a(region, traits, income, initial_wealth, miss_prob, rate_baby, rate_games, rate_domestic, rate_luxury,
+      platform_share, gaming_hours, dissent, embarrassing, wealth, source);
+  }
+
+ private:
+  void set(std::size_t i, unsigned shift, unsigned width, unsigned v, [[maybe_unused]] unsigned max) {
+    CREDSIM_ASSERT(v <= max);
+    traits[i] = trait_bits::with(traits[i], shift, width, v);
   }
 };
-static_assert(sizeof(Persons) == 21 * sizeof(std::vector<float>) + sizeof(TraitSource),
+static_assert(sizeof(Persons) == 14 * sizeof(std::vector<float>) + sizeof(TraitSource),
               "a Persons column was added or removed: list it in Persons::fields (checkpoints)");
 
 // Businesses: a table ready for corporate credit (issue: systems); only a few columns are used yet.

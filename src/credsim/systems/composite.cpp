@@ -202,7 +202,7 @@ void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
   if (!spec_.expected_history) return;
   const double scale = 1.0 / (1.0 - decay_);  // steady state of x ← λx + r is r / (1 − λ)
   parallel_for(p.size(), [&](std::size_t i) {
-    const double due = p.has_loan[i] && sees(Domain::kFinance) ? 1.0 / b.repayment_period : 0.0;
+    const double due = p.has_loan(i) && sees(Domain::kFinance) ? 1.0 / b.repayment_period : 0.0;
     const double m = p.miss_prob[i];
     rec_.on_time[i] = static_cast<float>(scale * due * (1 - m));
     rec_.missed[i] = static_cast<float>(scale * due * m * (1 - b.default_given_miss));
@@ -261,7 +261,7 @@ Subscores Composite::subscores_of(const Persons& p, std::size_t i, const Exchang
   Subscores x;
   x.credit = credit_history_subscore(spec_, rec_.on_time[i], rec_.missed[i], rec_.defaults[i]);
   x.capacity = capacity_subscore(spec_, p.wealth[i], p.income[i]);
-  x.identity = identity_subscore(spec_, p.education[i], p.stable_job[i], p.age_band[i]);
+  x.identity = identity_subscore(spec_, p.education(i), p.stable_job(i), p.age_band(i));
   x.behaviour = behaviour_subscore(spec_, rates_of(i));
   // Skip the neighbour pass entirely when the dimension has no weight.
   x.relationships = with_network && spec_.weights[4] > 0 ? relationships_subscore(spec_, relationship_inputs_of(i, ex))

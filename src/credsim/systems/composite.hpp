@@ -133,7 +133,7 @@ class Composite final : public System {
   // A data domain reaches the operator for person i when it is in the operator's row of the
   // sharing matrix and the person consented, or a data-exchange agreement opens it (seed 004).
   bool domain_open(const Persons& p, std::size_t i, ConsentBit c, Domain d) const {
-    return sees(d) && (spec_.data_exchange || (p.consent[i] & c));
+    return sees(d) && (spec_.data_exchange || (p.consent(i) & c));
   }
 };
 

@@ -150,7 +150,7 @@ void Corporate::initialise(const SimContext& ctx) {
   region_start_ = ctx.society.region_start;
   rep_pool_.assign(region_start_.size() > 0 ? region_start_.size() - 1 : 0, {});
   for (NodeId i = 0; i < p.size(); ++i)
-    if (p.legal_rep[i]) rep_pool_[p.region[i]].push_back(i);
+    if (p.legal_rep(i)) rep_pool_[p.region[i]].push_back(i);
   apply_person_list(ctx);
   rate_all(ctx.tick);
   publish();

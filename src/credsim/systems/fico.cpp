@@ -160,10 +160,10 @@ void Fico::initialise(const SimContext& ctx) {
     spending_avg_[i] = static_cast<float>(p.rate_baby[i] * b.price_baby + p.rate_games[i] * b.price_games +
                                           p.rate_domestic[i] * b.price_domestic + p.rate_luxury[i] * b.price_luxury);
     inquiries_[i] = static_cast<float>(steady_inquiries);
-    if (!spec_.initial_history || !p.has_loan[i]) return;
+    if (!spec_.initial_history || !p.has_loan(i)) return;
     // The file's past within the reporting window: one instalment per repayment period, each
     // missed with the person's own probability (true records, in both columns; they do not expire).
-    double years = spec_.credit_years[std::min<std::size_t>(p.age_band[i], 4)];
+    double years = spec_.credit_years[std::min<std::size_t>(p.age_band(i), 4)];
     if (spec_.record_validity > 0) years = std::min(years, spec_.record_validity / 52.0);
     const double due = std::floor(years * 52.0 / b.repayment_period);
     Rng rng(ctx.seed, ctx.replicate, Rng::kNoTick, i, Stream::kFico);
@@ -243,12 +243,12 @@ void Fico::record(const SimContext& ctx) {
 std::array<double, 5> Fico::subscores(const SimContext& ctx, std::size_t i, bool true_only) const {
   const Persons& p = ctx.society.persons;
   const auto& d = true_only ? derog_true_ : derog_all_;
-  const bool line = p.has_loan[i] != 0;
+  const bool line = p.has_loan(i) != 0;
   const double income = p.income[i], wealth0 = p.initial_wealth[i];
   const bool card = income >= spec_.card_income, mortgage = wealth0 >= spec_.mortgage_wealth;
   return {fico_payment_history(spec_, on_time_[i], d[3 * i + kMissed], d[3 * i + kDefault], d[3 * i + kOther]),
           fico_amounts_owed(spec_, line, income, spending_avg_[i], d[3 * i + kDefault]),
-          fico_length_of_history(spec_, line || card || mortgage, p.age_band[i], ctx.tick),
+          fico_length_of_history(spec_, line || card || mortgage, p.age_band(i), ctx.tick),
           fico_credit_mix(spec_, line, income, wealth0), fico_new_credit(spec_, inquiries_[i])};
 }
 

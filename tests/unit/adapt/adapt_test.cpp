@@ -204,7 +204,7 @@ TEST(AdaptMyopic, ChillingNeedsScoringAndDetection) {
   World consent_only(world("myopic"), {"systems.sesame.data_exchange=false"});
   const Persons& p = consent_only.sim->society().persons;
   for (std::size_t i = 0; i < p.size(); ++i)
-    ASSERT_FLOAT_EQ(consent_only.col("post_mult")[i], (p.consent[i] & kConsentSocial) ? 0.46f : 1.0f);
+    ASSERT_FLOAT_EQ(consent_only.col("post_mult")[i], (p.consent(i) & kConsentSocial) ? 0.46f : 1.0f);
   for (const char* off : {"systems.sesame.behaviour.use_posts=false", "systems.sesame.detection.posts=0",
                           "systems.sesame.weights.behaviour=0", "systems.sesame.behaviour.beta_unapproved=0"}) {
     World w(world("myopic"), {off});

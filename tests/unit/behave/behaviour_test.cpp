@@ -28,7 +28,7 @@ TEST(Behaviour, RatesMatchPropensities) {
   Persons& p = soc.persons;
   // Give everyone the same known propensities so expected counts are exact.
   for (NodeId i = 0; i < n; ++i) {
-    p.has_loan[i] = 1;
+    p.set_has_loan(i, 1);
     p.miss_prob[i] = 0.2f;
     p.rate_domestic[i] = 1.5f;
     p.rate_baby[i] = p.rate_games[i] = p.rate_luxury[i] = 0.0f;

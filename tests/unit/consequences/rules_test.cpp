@@ -88,9 +88,10 @@ struct World {
     systems.push_back(std::move(f));
     // Person 1: parent, scrutinised profession, legal representative; person 2: none of them.
     auto& p = soc.persons;
-    p.parent = {0, 1, 0, 0};
-    p.scrutinised = {0, 1, 0, 0};
-    p.legal_rep = {0, 1, 0, 0};
+    p.traits.assign(4, 0);
+    p.set_parent(1, 1);
+    p.set_scrutinised(1, 1);
+    p.set_legal_rep(1, 1);
   }
 };
 

@@ -189,7 +189,7 @@ TEST(Corporate, DRatedBusinessFlagsItsRepresentative) {
   EXPECT_EQ(flagged, 1u);
   // A person who represents no business has grade "none".
   for (NodeId i = 0; i < 300; ++i)
-    if (!w.soc.persons.legal_rep[i]) {
+    if (!w.soc.persons.legal_rep(i)) {
       EXPECT_EQ(c.outputs().grade_names[c.person_grade()[i]], "none");
       break;
     }
@@ -213,7 +213,7 @@ TEST(Corporate, ListedPersonIsReplacedAsRepresentative) {
   EXPECT_NE(now, old);
   EXPECT_EQ(court.listed[now], 0);
   EXPECT_EQ(w.soc.persons.region[now], w.soc.businesses.region[7]);
-  EXPECT_EQ(w.soc.persons.legal_rep[now], 1);  // drawn from the region's representatives
+  EXPECT_EQ(w.soc.persons.legal_rep(now), 1);  // drawn from the region's representatives
   EXPECT_EQ(c.replacements(), represented);
   EXPECT_EQ(c.rating(7), Corporate::kA);
   // Deterministic: the same world picks the same person.

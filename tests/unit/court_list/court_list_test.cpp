@@ -61,7 +61,7 @@ struct World {
     p.income.assign(n, 1000);
     p.wealth.assign(n, wealth);
     // Persons built by hand: misconduct 1 and wealth_z 0 (TraitSource not generated).
-    p.legal_rep.assign(n, 0);
+    p.traits.assign(n, 0);
     soc.region_start = {0, static_cast<NodeId>(n)};
     g = graph::build_csr(static_cast<NodeId>(n), {});
     ex = std::make_unique<Exchange>(g);
@@ -331,7 +331,7 @@ TEST(CourtListHand, ListedBusinessRestrictsItsLegalRepresentative) {
   w.soc.businesses.sector = {0};
   w.soc.businesses.size = {10};
   w.soc.businesses.legal_representative = {2};
-  w.soc.persons.legal_rep[2] = 1;
+  w.soc.persons.set_legal_rep(2, 1);
   w.run_to(4);
   EXPECT_EQ(w.court->restricted()[2], 0);
   w.step();  // tick 5: the tick-1 judgment is listed

@@ -36,11 +36,10 @@ struct World {
   explicit World(std::size_t n) : g(graph::build_csr(static_cast<NodeId>(n), {})), ex(g) {
     Persons& p = soc.persons;
     p.region.assign(n, 0);
-    p.has_loan.assign(n, 0);
+    p.traits.assign(n, 0);  // no loan, age band 0
     p.income.assign(n, 0.0f);
     p.initial_wealth.assign(n, 0.0f);
     p.wealth.assign(n, 0.0);
-    p.age_band.assign(n, 0);
     p.miss_prob.assign(n, 0.0f);
     for (auto* c : {&p.rate_baby, &p.rate_games, &p.rate_domestic, &p.rate_luxury}) c->assign(n, 0.0f);
     soc.region_start = {0, static_cast<NodeId>(n)};
@@ -70,10 +69,11 @@ FicoSpec hand_spec() {
 // (80 yuan) a week. Person 1: no account at all, income 500, wealth 10000, age band 0.
 void two_persons(World& w) {
   Persons& p = w.soc.persons;
-  p.has_loan = {1, 0};
+  p.traits.assign(2, 0);
+  p.set_has_loan(0, 1);
   p.income = {1000, 500};
   p.initial_wealth = {200000, 10000};
-  p.age_band = {2, 0};
+  p.set_age_band(0, 2);
   p.rate_domestic = {1.0f, 0.0f};
   w.ev.spending = {80, 0};
 }

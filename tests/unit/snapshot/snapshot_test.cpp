@@ -157,7 +157,17 @@ TEST(Snapshot, FilesHoldTheSimulationState) {
   EXPECT_EQ(io::read_npy(w.dir / "persons.initial_wealth.npy").as<float>(), p.initial_wealth);
   EXPECT_EQ(io::read_npy(w.dir / "persons.dissent.npy").as<float>(), p.dissent);
   EXPECT_EQ(io::read_npy(w.dir / "persons.region.npy").as<std::uint16_t>(), p.region);
-  EXPECT_EQ(io::read_npy(w.dir / "persons.legal_rep.npy").as<std::uint8_t>(), p.legal_rep);
+  // The packed traits and the derived propensities, one column each, as the accessors read them.
+  auto column = [&](auto get) {
+    std::vector<decltype(get(std::size_t{0}))> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = get(i);
+    return v;
+  };
+  EXPECT_EQ(io::read_npy(w.dir / "persons.legal_rep.npy").as<std::uint8_t>(), column([&](std::size_t i) { return p.legal_rep(i); }));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.education.npy").as<std::uint8_t>(), column([&](std::size_t i) { return p.education(i); }));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.consent.npy").as<std::uint8_t>(), column([&](std::size_t i) { return p.consent(i); }));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.misconduct.npy").as<float>(), column([&](std::size_t i) { return p.misconduct(i); }));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.wealth_z.npy").as<float>(), column([&](std::size_t i) { return p.wealth_z(i); }));
   EXPECT_EQ(io::read_npy(w.dir / "consequences.effects.npy").as<std::uint64_t>(), sim.consequences().active());
   for (const auto& s : sim.systems()) {
     const SystemOutputs o = s->outputs();

@@ -123,13 +123,13 @@ TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
       ASSERT_EQ(bits(p.initial_wealth[i]), bits(r.initial_wealth)) << i;
       ASSERT_EQ(bits(p.income[i]), bits(r.income)) << i;
       ASSERT_EQ(bits(p.miss_prob[i]), bits(r.miss_prob)) << i;
-      ASSERT_EQ(p.education[i], r.education) << i;
-      ASSERT_EQ(p.age_band[i], r.age_band) << i;
-      ASSERT_EQ(p.stable_job[i], r.stable_job) << i;
-      ASSERT_EQ(p.parent[i], r.parent) << i;
-      ASSERT_EQ(p.consent[i], r.consent) << i;
-      ASSERT_EQ(p.has_loan[i], r.has_loan) << i;
-      ASSERT_EQ(p.scrutinised[i], r.scrutinised) << i;
+      ASSERT_EQ(p.education(i), r.education) << i;
+      ASSERT_EQ(p.age_band(i), r.age_band) << i;
+      ASSERT_EQ(p.stable_job(i), r.stable_job) << i;
+      ASSERT_EQ(p.parent(i), r.parent) << i;
+      ASSERT_EQ(p.consent(i), r.consent) << i;
+      ASSERT_EQ(p.has_loan(i), r.has_loan) << i;
+      ASSERT_EQ(p.scrutinised(i), r.scrutinised) << i;
     }
   }
   // Persons built by hand (not generated): neutral propensities.
@@ -138,6 +138,49 @@ TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
   EXPECT_EQ(hand.misconduct(1), 1.0f);
   EXPECT_EQ(hand.civic(1), 1.0f);
   EXPECT_EQ(hand.wealth_z(1), 0.0f);
+}
+
+// Every legal value of every packed trait reads back as written, whatever the other fields hold
+// (all values of each field set on top of random words), and only its own bits change.
+TEST(Persons, PackedTraitsRoundTripEveryLegalValue) {
+  Persons p;
+  const std::size_t n = 64;
+  p.region.assign(n, 0);
+  p.traits.assign(n, 0);
+  struct Field {
+    void (Persons::*set)(std::size_t, unsigned);
+    std::uint8_t (Persons::*get)(std::size_t) const;
+    unsigned max;
+  };
+  const Field fields[] = {{&Persons::set_education, &Persons::education, 3},
+                          {&Persons::set_age_band, &Persons::age_band, 4},
+                          {&Persons::set_stable_job, &Persons::stable_job, 1},
+                          {&Persons::set_parent, &Persons::parent, 1},
+                          {&Persons::set_consent, &Persons::consent, 7},
+                          {&Persons::set_has_loan, &Persons::has_loan, 1},
+                          {&Persons::set_scrutinised, &Persons::scrutinised, 1},
+                          {&Persons::set_legal_rep, &Persons::legal_rep, 1}};
+  Rng rng(1, 0, Rng::kNoTick, 0, Stream::kSocietyTraits);
+  for (std::size_t i = 0; i < n; ++i) {
+    // A random legal value in every field.
+    std::uint8_t want[8];
+    for (std::size_t f = 0; f < 8; ++f) {
+      want[f] = static_cast<std::uint8_t>(rng.below(fields[f].max + 1));
+      (p.*fields[f].set)(i, want[f]);
+    }
+    for (std::size_t f = 0; f < 8; ++f) {
+      for (unsigned v = 0; v <= fields[f].max; ++v) {
+        (p.*fields[f].set)(i, v);
+        want[f] = static_cast<std::uint8_t>(v);
+        for (std::size_t g = 0; g < 8; ++g) ASSERT_EQ((p.*fields[g].get)(i), want[g]) << "person " << i << " field " << f << " value " << v << " read " << g;
+      }
+    }
+    EXPECT_LT(p.traits[i], 1u << 13);  // 13 bits used
+  }
+  // Neighbours untouched: person 0's word does not change when person 1's fields do.
+  const std::uint16_t w0 = p.traits[0];
+  for (std::size_t f = 0; f < 8; ++f) (p.*fields[f].set)(1, fields[f].max);
+  EXPECT_EQ(p.traits[0], w0);
 }
 
 TEST(Society, SameForAnyThreadCountAndPrefixStable) {
@@ -150,7 +193,7 @@ TEST(Society, SameForAnyThreadCountAndPrefixStable) {
   const Society c = generate_society(5000, s, b, 9, 0);
   EXPECT_EQ(a.persons.wealth, c.persons.wealth);
   EXPECT_EQ(a.persons.dissent, c.persons.dissent);
-  EXPECT_EQ(a.persons.consent, c.persons.consent);
+  EXPECT_EQ(a.persons.traits, c.persons.traits);
   // A person's traits depend on their id, not on the population size.
   const Society big = generate_society(8000, s, b, 9, 0);
   for (NodeId i = 0; i < 5000; i += 97) EXPECT_EQ(a.persons.income[i], big.persons.income[i]);
@@ -182,9 +225,9 @@ TEST(Society, DistributionsFollowTheSpec) {
   // Shares.
   double parents = 0, loans = 0, shop = 0;
   for (NodeId i = 0; i < n; ++i) {
-    parents += p.parent[i];
-    loans += p.has_loan[i];
-    shop += (p.consent[i] & kConsentShopping) != 0;
+    parents += p.parent(i);
+    loans += p.has_loan(i);
+    shop += (p.consent(i) & kConsentShopping) != 0;
   }
   EXPECT_NEAR(parents / n, s.parent_share, 0.005);
   EXPECT_NEAR(loans / n, b.loan_share, 0.005);
@@ -197,7 +240,7 @@ TEST(Society, DistributionsFollowTheSpec) {
   for (NodeId i = 0; i < n; i += 1013) EXPECT_EQ(p.wealth[i], p.initial_wealth[i]);
   // Non-parents rarely buy baby goods.
   double baby_parent = 0, baby_other = 0, np = 0;
-  for (NodeId i = 0; i < n; ++i) (p.parent[i] ? baby_parent : baby_other) += p.rate_baby[i], np += p.parent[i];
+  for (NodeId i = 0; i < n; ++i) (p.parent(i) ? baby_parent : baby_other) += p.rate_baby[i], np += p.parent(i);
   EXPECT_NEAR(baby_parent / np, b.rate_baby_parent, 0.02);
   EXPECT_NEAR(baby_other / (n - np), b.rate_baby_other, 0.002);
 }

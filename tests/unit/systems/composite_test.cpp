@@ -48,10 +48,15 @@ struct Fixture {
     fill(p.region, {0, 0, 0, 0});
     fill(p.wealth, {100000, 0, 300000, 100000});
     fill(p.income, {1500, 0, 500, 1500});
-    fill(p.education, {3, 0, 1, 2});
-    fill(p.stable_job, {1, 0, 0, 1});
-    fill(p.age_band, {2, 0, 1, 4});
-    fill(p.consent, {7, 7, 7, 0});  // person 3 consented to nothing
+    p.traits.assign(n, 0);
+    const unsigned education[] = {3, 0, 1, 2}, stable_job[] = {1, 0, 0, 1}, age_band[] = {2, 0, 1, 4};
+    const unsigned consent[] = {7, 7, 7, 0};  // person 3 consented to nothing
+    for (int i = 0; i < n; ++i) {
+      p.set_education(i, education[i]);
+      p.set_stable_job(i, stable_job[i]);
+      p.set_age_band(i, age_band[i]);
+      p.set_consent(i, consent[i]);
+    }
     ev.resize(n);
     ev.repayment = {Repayment::kOnTime, Repayment::kDefault, Repayment::kMissed, Repayment::kOnTime};
     ev.domestic = {2, 0, 1, 4};
