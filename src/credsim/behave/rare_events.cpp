@@ -62,6 +62,15 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
   parallel_for(blocks, [&](std::size_t b) {
     auto& local = per_block[b];
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
+    // The propensities of this block's candidates, derived once per person on first use (a person
+    // is a candidate for several types): the same values rate() derives, at a fraction of the cost.
+    std::vector<EventTraits> traits(hi - lo);
+    std::vector<std::uint8_t> have(hi - lo, 0);
+    auto rate_here = [&](EventTypeId k, std::size_t i) {
+      if (!have[i - lo]) traits[i - lo] = p_->event_traits(i), have[i - lo] = 1;
+      const EventTraits& e = traits[i - lo];
+      return rate_of((*catalog_)[k], e.misconduct, e.civic, e.wealth_z);
+    };
     for (std::size_t d = 0; d < drawn_.size(); ++d) {
       const EventTypeId k = drawn_[d];
       const bool deter = static_cast<bool>(misconduct_mult) && (*catalog_)[k].kind == EventKind::kMisconduct;
@@ -73,7 +82,7 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
         const std::uint64_t skip = rng.geometric_skip(qmax);
         if (skip >= hi - i) break;
         i += skip;
-        const double qi = -std::expm1(-(deter ? rate(k, i) * misconduct_mult(i) : rate(k, i)));
+        const double qi = -std::expm1(-(deter ? rate_here(k, i) * misconduct_mult(i) : rate_here(k, i)));
         if (rng.uniform() * qmax < qi) local.push_back({static_cast<NodeId>(i), k, 1});
         ++i;
         if (i >= hi) break;
