@@ -73,7 +73,7 @@ std::optional<ConditionSpec> parse_condition(std::string_view text, std::string*
 
 Consequences::Consequences(const std::vector<RuleSpec>& rules, const EffectLibrary& library,
                            const std::vector<std::unique_ptr<System>>& systems, const Society& society)
-    : library_(library), active_(society.persons.size(), 0) {
+    : library_(library), active_(society.persons.size(), library.effects().size()) {
   for (std::size_t e = 0; e < library_.effects().size(); ++e) {
     const std::uint64_t bit = std::uint64_t{1} << e;
     switch (library_.effects()[e].applies_to) {
@@ -171,7 +171,7 @@ void Consequences::apply(const Society& society, std::vector<double>& wealth_del
     if (p.scrutinised(i)) who |= scrutinised_;
     if (p.legal_rep(i)) who |= legal_;
     m &= who;
-    active_[i] = m;
+    active_.set(i, m);
     for (std::uint64_t bits = m; bits; bits &= bits - 1) {
       const EffectSpec& e = effects[std::countr_zero(bits)];
       wealth_delta[i] += e.weekly_value;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "credsim/consequences/effect_masks.hpp"
 #include "credsim/consequences/effects.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/scenario/scenario.hpp"
@@ -30,7 +31,7 @@ class Consequences {
                const std::vector<std::unique_ptr<System>>& systems, const Society& society);
   // Sets each person's active effects and adds their weekly values to wealth_delta.
   void apply(const Society& society, std::vector<double>& wealth_delta);
-  const std::vector<std::uint64_t>& active() const { return active_; }
+  const EffectMasks& active() const { return active_; }
   // Person i's income multiplier from the active effects: 1 times each effect's income factor,
   // in effect order (a function of active(), so no column holds it).
   float income_factor(std::size_t i) const {
@@ -44,7 +45,7 @@ class Consequences {
   // wealth_decile: each person's current-wealth decile (computed here when null).
   void measure(Tick tick, const Society& society, io::MetricsCsv& out,
                const std::vector<std::uint8_t>* wealth_decile = nullptr) const;
-  std::size_t memory_bytes() const { return active_.size() * sizeof(std::uint64_t); }
+  std::size_t memory_bytes() const { return active_.memory_bytes(); }
   // Explain: rule r (scenario order) holds for person i; the effects it gives.
   std::size_t rule_count() const { return rules_.size(); }
   bool rule_holds(std::size_t r, std::size_t i) const { return holds(rules_[r], i); }
@@ -53,6 +54,9 @@ class Consequences {
   template <class A>
   void fields(A& a) {
     a(active_);
+    if constexpr (requires { a.corrupt(std::string()); })
+      if (a.loading() && (!active_.valid() || active_.width() != EffectMasks::width_for(library_.effects().size())))
+        a.corrupt("the active effects' masks do not match the effect library");
   }
 
  private:
@@ -65,7 +69,7 @@ class Consequences {
   bool holds(const Compiled& r, std::size_t i) const;
   EffectLibrary library_;
   std::vector<Compiled> rules_;
-  std::vector<std::uint64_t> active_;
+  EffectMasks active_;  // per person, in the narrowest width the library needs
   std::uint64_t income_effects_ = 0;           // effects whose income factor is not 1
   std::array<float, kMaxEffects> income_factor_{};  // each effect's income factor, as the product takes it
   std::uint64_t used_ = 0;  // effects named by some rule

@@ -293,7 +293,7 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
   const Consequences& cq = sim.consequences();
   nlohmann::ordered_json effects = nlohmann::ordered_json::array();
   if (cq.active().size() == n) {
-    w.column("consequences.effects.npy", cq.active(), "active effects per person, bit k = effects[k] (consequence rules)");
+    w.column("consequences.effects.npy", cq.active().widened(), "active effects per person, bit k = effects[k] (consequence rules)");
     const auto& lib = cq.library().effects();
     for (std::size_t e = 0; e < lib.size(); ++e)
       effects.push_back({{"bit", e},

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "credsim/behave/behaviour.hpp"
+#include "credsim/consequences/effect_masks.hpp"
 #include "credsim/core/error.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
@@ -111,8 +112,9 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
   add("persons (traits, propensities, wealth)", n * 60);
   add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
-  // The active effects (8) are held throughout.
-  add("effects", n * 8);
+  // The active effects are held throughout: a mask per person in the narrowest width the effect
+  // library needs (consequences/effect_masks.hpp; 4 B for the built-in library's 23 effects).
+  add("effects", n * EffectMasks::width_for(sc.effects.effects().size()));
   // Systems.
   double scored = 0, graded = 0;
   for (const SystemDecl& d : sc.systems) {

@@ -168,7 +168,7 @@ TEST(Snapshot, FilesHoldTheSimulationState) {
   EXPECT_EQ(io::read_npy(w.dir / "persons.consent.npy").as<std::uint8_t>(), column([&](std::size_t i) { return p.consent(i); }));
   EXPECT_EQ(io::read_npy(w.dir / "persons.misconduct.npy").as<float>(), column([&](std::size_t i) { return p.misconduct(i); }));
   EXPECT_EQ(io::read_npy(w.dir / "persons.wealth_z.npy").as<float>(), column([&](std::size_t i) { return p.wealth_z(i); }));
-  EXPECT_EQ(io::read_npy(w.dir / "consequences.effects.npy").as<std::uint64_t>(), sim.consequences().active());
+  EXPECT_EQ(io::read_npy(w.dir / "consequences.effects.npy").as<std::uint64_t>(), sim.consequences().active().widened());
   for (const auto& s : sim.systems()) {
     const SystemOutputs o = s->outputs();
     if (o.score) {
