@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const Exchange ex(g);
   fs::create_directories(out);
 
-  put(out, "offsets", g.offsets());
+  put(out, "offsets", g.offsets().to_vector());  // 8 B each, as numpy_composite.py reads them
   put(out, "neighbours", g.neighbour_array());
   put(out, "wealth", p.wealth);
   put(out, "income", p.income);

@@ -15,18 +15,20 @@ void endpoint_out_of_range(std::uint64_t a, std::uint64_t b, NodeId n) {
 
 Csr finish_two_pass(std::vector<EdgeIdx> offsets, std::vector<NodeId> arcs) {
   const NodeId n = static_cast<NodeId>(offsets.size() - 1);
-  // A de-duplicated degree is at most n - 1, so 32 bits hold it.
-  std::vector<NodeId> kept(n);
+  // kept[u + 1]: u's de-duplicated degree, at most n - 1, so 32 bits hold it. This array then
+  // becomes the compact offsets' low words (Offsets::from_counts), so the peak stays the 64-bit
+  // offsets, the arcs and this one n-sized array of 4 B.
+  std::vector<std::uint32_t> kept(static_cast<std::size_t>(n) + 1, 0);
 #pragma omp parallel for schedule(dynamic, 1024)
   for (std::int64_t ui = 0; ui < static_cast<std::int64_t>(n); ++ui) {
     const auto u = static_cast<std::size_t>(ui);
     auto first = arcs.begin() + static_cast<std::ptrdiff_t>(offsets[u]);
     auto last = arcs.begin() + static_cast<std::ptrdiff_t>(offsets[u + 1]);
     std::sort(first, last);
-    kept[u] = static_cast<NodeId>(std::unique(first, last) - first);
+    kept[u + 1] = static_cast<std::uint32_t>(std::unique(first, last) - first);
   }
   EdgeIdx total = 0;
-  for (NodeId u = 0; u < n; ++u) total += kept[u];
+  for (NodeId u = 0; u < n; ++u) total += kept[u + 1];
   if (total != arcs.size()) {
     // Compact in place, left to right: a node's new start never exceeds its old start, so
     // the sequential move never overwrites data not yet moved. Bandwidth-bound and rare
@@ -36,18 +38,18 @@ Csr finish_two_pass(std::vector<EdgeIdx> offsets, std::vector<NodeId> arcs) {
       const EdgeIdx read = offsets[u];
       if (write != read) {
         std::copy(arcs.begin() + static_cast<std::ptrdiff_t>(read),
-                  arcs.begin() + static_cast<std::ptrdiff_t>(read + kept[u]),
+                  arcs.begin() + static_cast<std::ptrdiff_t>(read + kept[u + 1]),
                   arcs.begin() + static_cast<std::ptrdiff_t>(write));
       }
-      offsets[u] = write;
-      write += kept[u];
+      write += kept[u + 1];
     }
-    offsets[n] = write;
+    std::vector<EdgeIdx>().swap(offsets);  // before the copy shrink_to_fit may make
     arcs.resize(write);
     // Give memory back only when it is worth the copy that shrink_to_fit makes.
     if (arcs.capacity() - arcs.size() > arcs.size() / 8) arcs.shrink_to_fit();
   }
-  return Csr(std::move(offsets), std::move(arcs));
+  std::vector<EdgeIdx>().swap(offsets);
+  return Csr(Offsets::from_counts(std::move(kept)), std::move(arcs));
 }
 
 }  // namespace detail

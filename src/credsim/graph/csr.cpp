@@ -7,17 +7,24 @@
 namespace credsim::graph {
 
 Csr::Csr(std::vector<EdgeIdx> offsets, std::vector<NodeId> neighbours)
+    : offsets_(std::span<const EdgeIdx>(offsets)), neighbours_(std::move(neighbours)) {
+  std::vector<EdgeIdx>().swap(offsets);  // the 64-bit array goes now, not when the caller's expression ends
+  CREDSIM_ASSERT(valid());
+}
+
+Csr::Csr(Offsets offsets, std::vector<NodeId> neighbours)
     : offsets_(std::move(offsets)), neighbours_(std::move(neighbours)) {
   CREDSIM_ASSERT(valid());
 }
 
 bool Csr::valid() const {
-  if (offsets_.empty() || offsets_.front() != 0) return false;
-  if (offsets_.back() != neighbours_.size()) return false;
+  if (!offsets_.layout_error().empty()) return false;
+  if (offsets_[0] != 0) return false;
+  if (offsets_[offsets_.size() - 1] != neighbours_.size()) return false;
   if (offsets_.size() - 1 > static_cast<std::size_t>(kNoNode)) return false;
   const NodeId n = num_nodes();
   for (NodeId u = 0; u < n; ++u) {
-    if (offsets_[u + 1] < offsets_[u]) return false;
+    if (offsets_[u + 1] < offsets_[u] || offsets_[u + 1] - offsets_[u] != degree(u)) return false;
   }
   for (NodeId u = 0; u < n; ++u) {
     const auto nb = neighbours(u);
@@ -42,14 +49,24 @@ bool Csr::valid() const {
   return true;
 }
 
-bool Csr::check_shape() const {
-  if (offsets_.empty() || offsets_.front() != 0 || offsets_.back() != neighbours_.size()) return false;
-  for (std::size_t u = 1; u < offsets_.size(); ++u)
-    if (offsets_[u] < offsets_[u - 1]) return false;
-  const NodeId n = num_nodes();
-  for (NodeId v : neighbours_)
-    if (v >= n) return false;
-  return true;
+std::string Csr::shape_error() const {
+  if (auto e = offsets_.layout_error(); !e.empty()) return "offsets: " + e;
+  if (offsets_.size() - 1 > static_cast<std::size_t>(kNoNode))
+    return std::to_string(offsets_.size() - 1) + " nodes (at most " + std::to_string(kNoNode) + ")";
+  if (offsets_[0] != 0) return "the first offset is " + std::to_string(offsets_[0]) + ", not 0";
+  const std::size_t n = offsets_.size() - 1;
+  for (std::size_t u = 0; u < n; ++u) {
+    const EdgeIdx a = offsets_[u], b = offsets_[u + 1];
+    if (b < a) return "the offsets decrease after node " + std::to_string(u) + " (" + std::to_string(a) + " > " + std::to_string(b) + ")";
+    if (b - a != offsets_.gap(u)) return "node " + std::to_string(u) + " has 2^32 or more arcs";
+  }
+  if (offsets_[n] != neighbours_.size())
+    return "the last offset is " + std::to_string(offsets_[n]) + ", not the " + std::to_string(neighbours_.size()) +
+           " neighbour entries";
+  for (std::size_t k = 0; k < neighbours_.size(); ++k)
+    if (neighbours_[k] >= n)
+      return "neighbour entry " + std::to_string(k) + " is node " + std::to_string(neighbours_[k]) + " of " + std::to_string(n);
+  return {};
 }
 
 }  // namespace credsim::graph

@@ -1,11 +1,10 @@
 // In-place edits of the CSR graph for the dynamic graph of adaptation (see csr.hpp): one memmove
-// per stretch between edited positions (bandwidth-bound) and a parallel offset update; runs only
+// per stretch between edited positions (bandwidth-bound) and a parallel offset update (per block
+// of the compact offsets, Offsets::shift); runs only
 // on ticks with edits. No edge list beside the CSR: the only extra
 // memory is the two short sorted lists of this tick's arcs.
 #include <algorithm>
 #include <cstring>
-
-#include "credsim/core/parallel.hpp"
 
 #include "credsim/core/error.hpp"
 #include "credsim/graph/csr.hpp"
@@ -46,12 +45,6 @@ void Csr::apply_edits(std::span<const Edge> removed, std::span<const Edge> added
 #endif
   const NodeId n = num_nodes();
   const std::vector<Edge> rm = arcs_of(removed), add = arcs_of(added);
-  // Arcs of nodes before u, among `arcs` (sorted by from): the shift of u's offset.
-  auto before = [](const std::vector<Edge>& arcs, NodeId u) -> EdgeIdx {
-    return static_cast<EdgeIdx>(std::lower_bound(arcs.begin(), arcs.end(), u, [](const Edge& e, NodeId x) {
-                                  return e.first < x;
-                                }) - arcs.begin());
-  };
   NodeId* nb = neighbours_.data();
 
   // Pass 1: drop the removed arcs. Their positions ascend with (from, to); the stretch between
@@ -73,7 +66,7 @@ void Csr::apply_edits(std::span<const Edge> removed, std::span<const Edge> added
       std::memmove(nb + dst, nb + from, (to - from) * sizeof(NodeId));
       dst += to - from;
     }
-    parallel_for(std::size_t{n} + 1, [&](std::size_t u) { offsets_[u] -= before(rm, static_cast<NodeId>(u)); });
+    offsets_.shift(rm, /*subtract=*/true);  // u's offset less the removed arcs of nodes before u
     CREDSIM_ASSERT(offsets_[n] == dst);
   }
 
@@ -89,6 +82,8 @@ void Csr::apply_edits(std::span<const Edge> removed, std::span<const Edge> added
       const auto list = neighbours(u);
       ins[k] = offsets_[u] + static_cast<EdgeIdx>(std::upper_bound(list.begin(), list.end(), v) - list.begin());
     }
+    // Before anything moves: it aborts if a block of 64 nodes would span 2^32 arcs.
+    offsets_.shift(add, /*subtract=*/false);  // u's offset plus the added arcs of nodes before u
     neighbours_.resize(old_total + add.size());
     nb = neighbours_.data();
     for (std::size_t k = add.size(); k-- > 0;) {
@@ -96,7 +91,6 @@ void Csr::apply_edits(std::span<const Edge> removed, std::span<const Edge> added
       std::memmove(nb + from + k + 1, nb + from, (to - from) * sizeof(NodeId));
       nb[ins[k] + k] = add[k].second;
     }
-    parallel_for(std::size_t{n} + 1, [&](std::size_t u) { offsets_[u] += before(add, static_cast<NodeId>(u)); });
   } else {
     neighbours_.resize(offsets_[n]);
   }

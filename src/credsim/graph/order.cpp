@@ -147,10 +147,11 @@ Permutation make_order(NodeOrder o, const Csr& g, std::span<const NodeId> starts
 Csr permute(const Csr& g, const Permutation& p) {
   CREDSIM_ASSERT(p.size() == g.num_nodes());
   const auto n = static_cast<std::int64_t>(g.num_nodes());
-  std::vector<EdgeIdx> offsets(static_cast<std::size_t>(n) + 1, 0);
+  // Degrees (below 2^32) in the new order, summed in place into the compact offsets.
+  std::vector<std::uint32_t> degrees(static_cast<std::size_t>(n) + 1, 0);
 #pragma omp parallel for schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) offsets[i + 1] = g.degree(p.old_of(static_cast<NodeId>(i)));
-  for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+  for (std::int64_t i = 0; i < n; ++i) degrees[i + 1] = static_cast<std::uint32_t>(g.degree(p.old_of(static_cast<NodeId>(i))));
+  Offsets offsets = Offsets::from_counts(std::move(degrees));
   std::vector<NodeId> nb(g.num_arcs());
 #pragma omp parallel for schedule(dynamic, 4096)
   for (std::int64_t i = 0; i < n; ++i) {

@@ -13,6 +13,7 @@
 #include "credsim/behave/behaviour.hpp"
 #include "credsim/consequences/effect_masks.hpp"
 #include "credsim/core/error.hpp"
+#include "credsim/graph/offsets.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
 #include "credsim/systems/points_spec.hpp"
@@ -111,7 +112,10 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
   add("persons (traits, propensities, wealth)", n * 60);
-  add("graph (CSR offsets and both directions of every edge)", (n + 1) * 8 + m * 2 * 4);
+  // Compact CSR offsets (graph/offsets.hpp): a 4 B low word per node and one more, an 8 B base
+  // per block of 64 of those; 4 B per arc end.
+  add("graph (CSR offsets and both directions of every edge)",
+      (n + 1) * 4 + std::ceil((n + 1) / static_cast<double>(graph::Offsets::kBlock)) * 8 + m * 2 * 4);
   // The active effects are held throughout: a mask per person in the narrowest width the effect
   // library needs (consequences/effect_masks.hpp; 4 B for the built-in library's 23 effects).
   add("effects", n * EffectMasks::width_for(sc.effects.effects().size()));

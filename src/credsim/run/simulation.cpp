@@ -244,7 +244,7 @@ std::unique_ptr<Simulation> Simulation::load(const Scenario& scenario, ckpt::Arc
   graph::Csr g;
   a.section("graph");
   a(g);
-  if (!g.check_shape()) a.corrupt("the graph's arrays are inconsistent");
+  if (const std::string why = g.shape_error(); !why.empty()) a.corrupt("the graph's arrays are inconsistent: " + why);
   Scenario resolved = scenario;
   if (scenario.graph.model == GraphModel::kEdgeList)
     resolved.society.persons = g.num_nodes();  // an edge list decides the population (as run_scenario)

@@ -97,7 +97,7 @@ TEST(EdgeList, GzipIsDetectedByMagicBytesNotName) {
   const LoadedGraph disguised = load_edge_list(write_gz(dir, "looks-plain.txt", kMixed));
   const LoadedGraph plain_named_gz = load_edge_list(write_text(dir, "not-really.gz", kMixed));
   for (const LoadedGraph* lg : {&gz, &disguised, &plain_named_gz}) {
-    EXPECT_EQ(lg->csr.offsets(), plain.csr.offsets());
+    EXPECT_EQ(lg->csr.offsets().to_vector(), plain.csr.offsets().to_vector());
     EXPECT_EQ(lg->csr.neighbour_array(), plain.csr.neighbour_array());
     EXPECT_EQ(lg->original_ids, plain.original_ids);
     EXPECT_EQ(lg->duplicate_pairs, plain.duplicate_pairs);

@@ -16,7 +16,7 @@ namespace credsim::graph {
 namespace {
 
 bool same(const Csr& a, const Csr& b) {
-  return a.offsets() == b.offsets() && a.neighbour_array() == b.neighbour_array();
+  return a.offsets().to_vector() == b.offsets().to_vector() && a.neighbour_array() == b.neighbour_array();
 }
 
 // Builds with 1, 2 and 5 threads (5 oversubscribes the 2-core test machine, which shuffles the

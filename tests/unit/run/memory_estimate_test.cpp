@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "credsim/behave/behaviour.hpp"
@@ -91,6 +92,28 @@ TEST(MemoryEstimate, AdaptationMatchesUnderBothModels) {
       if (what.rfind("adaptation", 0) == 0) estimated = b;
     EXPECT_DOUBLE_EQ(held / n, bytes) << model;
     EXPECT_DOUBLE_EQ(estimated / n, bytes) << model;
+  }
+}
+
+// The graph's part to the byte at the start (compact offsets: 4 B per node and one more, 8 B per
+// block of 64 of those; 4 B per arc end), at sizes that fill the last block or start a new one.
+TEST(MemoryEstimate, GraphMatchesToTheByte) {
+  for (const std::string persons : {"4095", "4096", "3001"}) {
+    const Scenario sc = load_scenario((fs::path(CREDSIM_SOURCE_DIR) / "scenarios" / "integrated_2020.toml").string(),
+                                      {"society.persons=" + persons});
+    const auto sizes = region_sizes(sc.society.persons, sc.society.region_weights);
+    Simulation sim(sc, build_graph(sc.graph, sizes, sc.run.seed, sc.run.replicate));
+    const double n = static_cast<double>(sim.society().persons.size());
+    const double m = static_cast<double>(sim.graph().num_edges());
+    double held = -1;
+    for (const auto& [what, b] : sim.memory_parts())
+      if (what == "graph") held = static_cast<double>(b);
+    const MemoryEstimate est = estimate_memory(sc, n, m);
+    double estimated = -1;
+    for (const auto& [what, b] : est.parts)
+      if (what.rfind("graph", 0) == 0) estimated = b;
+    EXPECT_EQ(held, estimated) << persons;
+    EXPECT_EQ(held, (n + 1) * 4 + std::ceil((n + 1) / 64) * 8 + 8 * m) << persons;
   }
 }
 
