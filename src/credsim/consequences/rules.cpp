@@ -159,9 +159,19 @@ bool Consequences::holds(const Compiled& r, std::size_t i) const {
 }
 
 void Consequences::apply(const Society& society, std::vector<double>& wealth_delta) {
+  const std::size_t n = society.persons.size();
+  const std::size_t nb = (n + kBlock - 1) / kBlock;
+  parallel_for(nb, [&](std::size_t b) {
+    const std::size_t first = b * kBlock;
+    apply_block(society, first, std::span<double>(wealth_delta).subspan(first, std::min(kBlock, n - first)));
+  });
+}
+
+void Consequences::apply_block(const Society& society, std::size_t first, std::span<double> delta) {
   const Persons& p = society.persons;
   const auto& effects = library_.effects();
-  parallel_for(p.size(), [&](std::size_t i) {
+  for (std::size_t k = 0; k < delta.size(); ++k) {
+    const std::size_t i = first + k;
     std::uint64_t m = 0;
     for (const Compiled& r : rules_)
       if (holds(r, i)) m |= r.effects;
@@ -174,9 +184,9 @@ void Consequences::apply(const Society& society, std::vector<double>& wealth_del
     active_.set(i, m);
     for (std::uint64_t bits = m; bits; bits &= bits - 1) {
       const EffectSpec& e = effects[std::countr_zero(bits)];
-      wealth_delta[i] += e.weekly_value;
+      delta[k] += e.weekly_value;
     }
-  });
+  }
 }
 
 void Consequences::measure(Tick t, const Society& society, io::MetricsCsv& out,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "credsim/consequences/effect_masks.hpp"
@@ -29,8 +30,12 @@ class Consequences {
   // the system does not publish what the condition reads.
   Consequences(const std::vector<RuleSpec>& rules, const EffectLibrary& library,
                const std::vector<std::unique_ptr<System>>& systems, const Society& society);
-  // Sets each person's active effects and adds their weekly values to wealth_delta.
+  // Sets each person's active effects and adds their weekly values to wealth_delta (every
+  // person's), or to delta for persons [first, first + delta.size()) only.
   void apply(const Society& society, std::vector<double>& wealth_delta);
+  void apply_block(const Society& society, std::size_t first, std::span<double> delta);
+  // Persons per block of the consequences stage (a block's wealth changes: 32 KiB).
+  static constexpr std::size_t kBlock = 4096;
   const EffectMasks& active() const { return active_; }
   // Person i's income multiplier from the active effects: 1 times each effect's income factor,
   // in effect order (a function of active(), so no column holds it).

@@ -161,14 +161,16 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   // Scratch that never coexists, so the peak holds the largest: a tick's event columns while
   // recording (9 B: repayment, spending, posts — the purchase and gaming columns are never made,
   // the composite takes them block by block as behave draws them); after it only the economy's
-  // and adaptation's (7 B) and the wealth changes (8 B); while measuring none of them but the largest temporary: a slice of sorted wealth and its
+  // and adaptation's (7 B; the wealth changes are summed block by block of 4,096 persons in a
+  // 32 KiB buffer per thread, never a column); while measuring none of them but the largest
+  // temporary: a slice of sorted wealth and its
   // radix buffer for the wealth Gini (16 B / 8 slices), or the FICO reporter's order of initial
   // wealth for its Spearman correlation while it is sorted (4 + 4 B and a tie bit), or a
   // composite's score widened to floats while its harm metrics read it (4 B; published.hpp); every
   // other metric counts, selects or sums in place (MODEL.md, measurement).
   bool fico = false, composite = false;
   for (const SystemDecl& d : sc.systems) fico |= d.type == "fico", composite |= d.type == "composite";
-  const double recording = TickEvents::kBytesFused, economy = TickEvents::kBytesAfterRecord + 8.0,
+  const double recording = TickEvents::kBytesFused, economy = TickEvents::kBytesAfterRecord,
                measuring = std::max({fico ? 8 + 1.0 / 8 : 0.0, composite ? 4.0 : 0.0, 2.0}) + 1;  // + the wealth decile
   add(fmt::format("the largest scratch of a tick: events while recording {:g}, the economy's {:g}, the measure "
                   "stage's temporaries {:g} (B/person)",

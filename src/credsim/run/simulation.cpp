@@ -1,6 +1,8 @@
 // The tick loop. Nothing here throws: every input was checked when the Scenario was built.
 #include "credsim/run/simulation.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -79,7 +81,7 @@ std::vector<std::pair<std::string, std::size_t>> Simulation::memory_parts() cons
       // What a tick holds from behave to adapt (freed while measuring, so counted at full size):
       // the columns made with the record fused into behave (no purchase or gaming columns).
       {"tick_events", graph_.num_nodes() * TickEvents::kBytesFused + occurrences_.capacity() * sizeof(Occurrence)},
-      {"economy", graph_.num_nodes() * sizeof(double)},
+      {"economy", consequence_block_bytes()},
       {"ledger", ledger_.memory_bytes()},
       {"consequences", consequences_->memory_bytes()},
       {"harm_window", harm_.memory_bytes()},
@@ -133,8 +135,10 @@ void Simulation::initialise(io::MetricsCsv* metrics) {
     for (auto& s : systems_) s->initialise(ctx);
   });
   timed(Stage::kConsequences, [&] {
-    wealth_delta_.assign(society_.persons.size(), 0.0);
-    consequences_->apply(society_, wealth_delta_);
+    // The effects that hold at tick 0 (their wealth changes start with tick 1).
+    for_each_person_block([&](std::size_t first, std::span<double> delta) {
+      consequences_->apply_block(society_, first, delta);
+    });
   });
   if (tracer_) tracer_->initial(ctx, *consequences_);
   timed(Stage::kAdapt, [&] { adapt_.prepare(ctx, *consequences_); });
@@ -172,23 +176,35 @@ void Simulation::step(io::MetricsCsv* metrics) {
     for (auto& s : systems_) s->score(ctx);
   });
   timed(Stage::kConsequences, [&] {
-    wealth_delta_.assign(p.size(), 0.0);
-    for (auto& s : systems_) s->consequences(ctx, wealth_delta_);
-    for (const auto& [reporter, reward] : ledger_.rewards()) wealth_delta_[reporter] += reward;  // SPEC §1.7
-    consequences_->apply(society_, wealth_delta_);
+    // Block by block of persons: each person's wealth change of the tick is summed in a block's
+    // buffer — the systems' own consequences in system order, then rewards for reports
+    // (SPEC §1.7) in ledger order, then the rule table's effects — and spent at once by the
+    // economy, so no column of wealth changes is ever made.
+    for (auto& s : systems_) s->prepare_consequences(ctx);
+    std::vector<std::pair<NodeId, double>> rewards(ledger_.rewards().begin(), ledger_.rewards().end());
+    std::stable_sort(rewards.begin(), rewards.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     // The economy: savings from (effective) income, returns on wealth, purchases beyond the
     // consumption budget, late fees, and what privileges and sanctions are worth. Wealth never
     // falls below zero (no debt yet).
     const SocietySpec& soc = scenario_.society;
     const BehaviourSpec& beh = scenario_.behaviour;
-    parallel_for(p.size(), [&](std::size_t i) {
-      const double income = static_cast<double>(p.income[i]) * consequences_->income_factor(i);
-      double w = p.wealth[i];
-      w += w * soc.wealth_weekly_return + soc.savings_rate * income;
-      w -= std::max(0.0, static_cast<double>(events_.spending[i]) - (1.0 - soc.savings_rate) * income);
-      if (events_.repayment[i] == Repayment::kMissed || events_.repayment[i] == Repayment::kDefault) w -= beh.late_fee;
-      w += wealth_delta_[i];
-      p.wealth[i] = std::max(0.0, w);
+    for_each_person_block([&](std::size_t first, std::span<double> delta) {
+      for (const auto& s : systems_) s->add_consequences(ctx, first, delta);
+      const auto by_reporter = [](const std::pair<NodeId, double>& r, NodeId i) { return r.first < i; };
+      const auto lo = std::lower_bound(rewards.begin(), rewards.end(), static_cast<NodeId>(first), by_reporter);
+      const auto hi = std::lower_bound(lo, rewards.end(), static_cast<NodeId>(first + delta.size()), by_reporter);
+      for (auto it = lo; it != hi; ++it) delta[it->first - first] += it->second;
+      consequences_->apply_block(society_, first, delta);
+      for (std::size_t k = 0; k < delta.size(); ++k) {
+        const std::size_t i = first + k;
+        const double income = static_cast<double>(p.income[i]) * consequences_->income_factor(i);
+        double w = p.wealth[i];
+        w += w * soc.wealth_weekly_return + soc.savings_rate * income;
+        w -= std::max(0.0, static_cast<double>(events_.spending[i]) - (1.0 - soc.savings_rate) * income);
+        if (events_.repayment[i] == Repayment::kMissed || events_.repayment[i] == Repayment::kDefault) w -= beh.late_fee;
+        w += delta[k];
+        p.wealth[i] = std::max(0.0, w);
+      }
     });
   });
   if (tracer_) tracer_->end_tick(ctx, *consequences_);
@@ -199,6 +215,23 @@ void Simulation::step(io::MetricsCsv* metrics) {
   if (tracer_ && is_measure_tick(t)) tracer_->flush();
 }
 
+template <class Fn>
+void Simulation::for_each_person_block(Fn&& fn) {
+  const std::size_t n = society_.persons.size(), block = Consequences::kBlock;
+  parallel_for((n + block - 1) / block, [&](std::size_t b) {
+    std::array<double, Consequences::kBlock> buffer;
+    const std::size_t first = b * block;
+    const std::span<double> delta(buffer.data(), std::min(block, n - first));
+    std::fill(delta.begin(), delta.end(), 0.0);
+    fn(first, delta);
+  });
+}
+
+std::size_t Simulation::consequence_block_bytes() {
+  // One block's buffer per thread, on the thread's stack.
+  return static_cast<std::size_t>(std::max(1, omp_get_max_threads())) * Consequences::kBlock * sizeof(double);
+}
+
 void Simulation::measure(io::MetricsCsv& out) {
   // Nothing measured reads this tick's event columns or wealth changes but the posts in all:
   // free them, so the measure stage's temporaries take their place at the peak (behave and the
@@ -206,7 +239,6 @@ void Simulation::measure(io::MetricsCsv& out) {
   unapproved_posts_ = deterministic_sum<std::uint64_t>(
       events_.unapproved.size(), [&](std::size_t i) { return std::uint64_t{events_.unapproved[i]}; });
   events_.release();
-  wealth_delta_ = {};
   wealth_decile_ = measure::deciles(society_.persons.wealth);  // one ranking for every reporter
   SimContext ctx = context();
   ctx.wealth_decile = &wealth_decile_;

@@ -101,6 +101,11 @@ class Simulation {
   SimContext context() const;
   bool is_measure_tick(Tick t) const;
   void measure(io::MetricsCsv& out);
+  // fn(first, delta) for each block of Consequences::kBlock persons in parallel: delta (zeroed)
+  // holds the block's wealth changes, in a buffer on the thread's stack.
+  template <class Fn>
+  void for_each_person_block(Fn&& fn);
+  static std::size_t consequence_block_bytes();
   template <class Fn>
   void timed(Stage s, Fn&& fn);
 
@@ -114,7 +119,6 @@ class Simulation {
   Ledger ledger_;
   std::vector<std::unique_ptr<System>> systems_;
   std::unique_ptr<Consequences> consequences_;
-  std::vector<double> wealth_delta_;  // yuan this tick from privileges, sanctions, rewards (freed while measuring)
   std::vector<std::uint8_t> wealth_decile_;  // measure stage: decile of current wealth
   std::uint64_t unapproved_posts_ = 0;       // measure stage: this tick's unapproved posts in all
   std::vector<std::size_t> target_handles_;

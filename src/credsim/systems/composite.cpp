@@ -117,10 +117,9 @@ void Composite::score(const SimContext& ctx) {
   score(ctx.society.persons, ctx.exchange);
 }
 
-void Composite::consequences(const SimContext&, std::vector<double>& wealth_delta) {
-  parallel_for(score_.size(), [&](std::size_t i) {
-    wealth_delta[i] += privilege_weekly_value(spec_.privileges, privilege_table_[score_[i]]);
-  });
+void Composite::add_consequences(const SimContext&, std::size_t first, std::span<double> delta) const {
+  for (std::size_t k = 0; k < delta.size(); ++k)
+    delta[k] += privilege_weekly_value(spec_.privileges, privilege_table_[score_[first + k]]);
 }
 
 void Composite::measure(const SimContext& ctx, io::MetricsCsv& out) const {

@@ -74,7 +74,7 @@ class Composite final : public System {
   void initialise(const SimContext& ctx) override;
   void record(const SimContext& ctx) override;
   void score(const SimContext& ctx) override;
-  void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
+  void add_consequences(const SimContext& ctx, std::size_t first, std::span<double> delta) const override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
   void checkpoint(ckpt::Archive& a) override;

@@ -359,9 +359,17 @@ void CourtList::score(const SimContext& ctx) {
   }
 }
 
-void CourtList::consequences(const SimContext& ctx, std::vector<double>& wealth_delta) {
-  // Payments made this tick leave the debtor's wealth ("bring your money").
-  for (const auto& [i, debt] : payments_) wealth_delta[i] -= debt;
+void CourtList::add_consequences(const SimContext&, std::size_t first, std::span<double> delta) const {
+  // Payments made this tick leave the debtor's wealth ("bring your money"); sorted by debtor in
+  // prepare_consequences, a debtor's own in the order the judgments were paid.
+  const auto by_debtor = [](const std::pair<NodeId, double>& a, NodeId i) { return a.first < i; };
+  const auto lo = std::lower_bound(payments_.begin(), payments_.end(), static_cast<NodeId>(first), by_debtor);
+  const auto hi = std::lower_bound(lo, payments_.end(), static_cast<NodeId>(first + delta.size()), by_debtor);
+  for (auto it = lo; it != hi; ++it) delta[it->first - first] -= it->second;
+}
+
+void CourtList::prepare_consequences(const SimContext& ctx) {
+  std::stable_sort(payments_.begin(), payments_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   // Blocked travel: every try by a restricted person is refused and counted (person-times).
   if (spec_.flight_rate <= 0 && spec_.train_rate <= 0) return;
   const Persons& p = ctx.society.persons;

@@ -53,7 +53,8 @@ class CourtList final : public System {
   void initialise(const SimContext& ctx) override;
   void record(const SimContext& ctx) override;
   void score(const SimContext& ctx) override;
-  void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) override;
+  void prepare_consequences(const SimContext& ctx) override;
+  void add_consequences(const SimContext& ctx, std::size_t first, std::span<double> delta) const override;
   void measure(const SimContext& ctx, io::MetricsCsv& out) const override;
   SystemOutputs outputs() const override;
   void checkpoint(ckpt::Archive& a) override;
@@ -109,7 +110,7 @@ class CourtList final : public System {
   std::vector<NodeId> business_rep_;          // legal representative of each business (fixed)
   std::unordered_map<NodeId, std::vector<std::uint32_t>> of_person_;  // person → judgment ids
   std::unordered_map<std::uint64_t, std::uint32_t> of_record_;         // ledger index → judgment id
-  std::vector<std::pair<NodeId, double>> payments_;                    // this tick
+  std::vector<std::pair<NodeId, double>> payments_;                    // this tick (by debtor after prepare_consequences)
   std::unordered_map<NodeId, double> committed_;                       // this tick's payments by person
   std::uint64_t listed_count_ = 0, wrongful_listed_ = 0, businesses_listed_ = 0;
   std::uint64_t entries_tick_ = 0, entries_total_ = 0;

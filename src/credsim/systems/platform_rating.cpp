@@ -224,15 +224,23 @@ void PlatformRating::publish(bool allow_deactivation, Tick tick) {
 
 void PlatformRating::score(const SimContext& ctx) { publish(true, ctx.tick); }
 
-void PlatformRating::consequences(const SimContext& ctx, std::vector<double>& wealth_delta) {
-  // A deactivated provider no longer earns the platform share of their weekly income.
+void PlatformRating::prepare_consequences(const SimContext& ctx) {
   const Persons& persons = ctx.society.persons;
-  parallel_for(providers_.size(), [&](std::size_t p) {
-    if (!active_[p]) wealth_delta[providers_[p]] -= spec_.income_share * persons.income[providers_[p]];
-  });
   income_lost_ = deterministic_sum<double>(providers_.size(), [&](std::size_t p) {
     return active_[p] ? 0.0 : spec_.income_share * persons.income[providers_[p]];
   });
+}
+
+void PlatformRating::add_consequences(const SimContext& ctx, std::size_t first, std::span<double> delta) const {
+  // A deactivated provider no longer earns the platform share of their weekly income. Providers
+  // are listed in increasing person order: the block's are one run of the list.
+  const Persons& persons = ctx.society.persons;
+  const auto lo = std::lower_bound(providers_.begin(), providers_.end(), static_cast<NodeId>(first));
+  const auto hi = std::lower_bound(lo, providers_.end(), static_cast<NodeId>(first + delta.size()));
+  for (auto it = lo; it != hi; ++it) {
+    const std::size_t p = static_cast<std::size_t>(it - providers_.begin());
+    if (!active_[p]) delta[*it - first] -= spec_.income_share * persons.income[*it];
+  }
 }
 
 void PlatformRating::measure(const SimContext& ctx, io::MetricsCsv& out) const {
@@ -302,6 +310,10 @@ std::size_t PlatformRating::memory_bytes() const {
 void PlatformRating::checkpoint(ckpt::Archive& a) {
   a(stream_, providers_, quality_, active_, by_noise_, bias_, rings_, p_sum_, p_sum_cf_, p_n_, score_, grade_, listed_,
     tick_sum_, tick_sum_cf_, tick_n_, given0_, displayed0_, income_lost_);
+  if (!a.loading()) return;
+  // The consequences stage finds a block's providers by binary search.
+  if (std::adjacent_find(providers_.begin(), providers_.end(), std::greater_equal<NodeId>()) != providers_.end())
+    a.corrupt("the platform's providers are not in increasing person order");
 }
 
 }  // namespace credsim

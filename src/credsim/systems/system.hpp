@@ -90,8 +90,19 @@ class System {
   // score stage: update scores, grades, lists.
   virtual void score(const SimContext&) {}
   // consequences stage: the system's own built-in consequences (the general rule table is
-  // applied by the Simulation from outputs()). Adds yuan per week to wealth_delta.
-  virtual void consequences(const SimContext&, std::vector<double>& /*wealth_delta*/) {}
+  // applied by the Simulation from outputs()), in yuan per week. The stage runs block by block
+  // of persons, so no column of wealth changes is ever made: prepare_consequences does the
+  // system's work of the tick that is not per person (counters, totals, sorting sparse changes
+  // by person), once; add_consequences then adds the changes of persons [first, first +
+  // delta.size()) to delta, each person's in the order one pass over all persons would make
+  // them (the sums are the same bits however the persons are blocked).
+  virtual void prepare_consequences(const SimContext&) {}
+  virtual void add_consequences(const SimContext&, std::size_t /*first*/, std::span<double> /*delta*/) const {}
+  // Both, for all persons at once (tests, tools): wealth_delta must hold every person.
+  void consequences(const SimContext& ctx, std::vector<double>& wealth_delta) {
+    prepare_consequences(ctx);
+    add_consequences(ctx, 0, wealth_delta);
+  }
   virtual void measure(const SimContext&, io::MetricsCsv&) const {}
   virtual SystemOutputs outputs() const = 0;
   virtual std::size_t memory_bytes() const = 0;

@@ -82,6 +82,13 @@ struct World {
     court->score(c);
     last_delta.assign(soc.persons.size(), 0.0);
     court->consequences(c, last_delta);
+    // The stage runs block by block: any blocking gives every person the same sum, bit for bit.
+    for (std::size_t block : {1, 3, 64}) {
+      std::vector<double> blocked(last_delta.size(), 0.0);
+      for (std::size_t first = 0; first < blocked.size(); first += block)
+        court->add_consequences(c, first, std::span<double>(blocked).subspan(first, std::min(block, blocked.size() - first)));
+      for (std::size_t i = 0; i < blocked.size(); ++i) EXPECT_EQ(blocked[i], last_delta[i]) << "person " << i << ", blocks of " << block;
+    }
     for (std::size_t i = 0; i < last_delta.size(); ++i) soc.persons.wealth[i] += last_delta[i];
   }
   void run_to(Tick t) {

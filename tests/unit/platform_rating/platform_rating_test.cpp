@@ -45,6 +45,13 @@ struct World {
     s.score(ctx());
     std::vector<double> d(soc.persons.size(), 0.0);
     s.consequences(ctx(), d);
+    // The stage runs block by block: any blocking gives every person the same sum, bit for bit.
+    for (std::size_t block : {1, 5, 4096}) {
+      std::vector<double> blocked(d.size(), 0.0);
+      for (std::size_t first = 0; first < blocked.size(); first += block)
+        s.add_consequences(ctx(), first, std::span<double>(blocked).subspan(first, std::min(block, blocked.size() - first)));
+      for (std::size_t i = 0; i < blocked.size(); ++i) EXPECT_EQ(blocked[i], d[i]) << "person " << i << ", blocks of " << block;
+    }
     if (delta) *delta = d;
   }
 };
