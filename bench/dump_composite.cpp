@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   put(out, "offsets", g.offsets().to_vector());  // 8 B each, as numpy_composite.py reads them
   put(out, "neighbours", g.neighbour_array());
   put(out, "wealth", p.wealth);
-  put(out, "income", p.income);
+  put(out, "income", std::vector<float>(p.income.begin(), p.income.end()));
   auto unpack = [&](auto get) {
     std::vector<std::uint8_t> v(p.size());
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = get(i);

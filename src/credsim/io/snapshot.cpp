@@ -142,6 +142,10 @@ class Writer {
   void column(const std::string& name, const std::vector<T>& v, std::string meaning) {
     column(name, std::span<const T>(v), std::move(meaning));
   }
+  // A 16-bit column (core/uf16.hpp) as float32: its decoded values, written in blocks.
+  void column(const std::string& name, const Uf16Column& v, std::string meaning) {
+    column_of<float>(name, v.size(), [&](std::size_t i) { return v[i]; }, std::move(meaning));
+  }
 
   // A column computed on the fly, value(i) for i < n, written in blocks (nothing n-sized is held):
   // the same bytes as column() over the materialised vector.

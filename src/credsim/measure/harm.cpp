@@ -264,7 +264,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
   {
     // Baseline dissent propensities are fixed (adaptation changes a separate multiplier, so the
     // most dissent-prone decile is who is most inclined to dissent, chilled or not): rank once.
-    if (dissent_decile_.size() != n) dissent_decile_ = measure::deciles(std::span<const float>(p.dissent));
+    if (dissent_decile_.size() != n) dissent_decile_ = measure::deciles(p.dissent.view());
     const auto& decile = dissent_decile_;
     const std::uint64_t top_n = count_where(n, [&](std::size_t i) { return std::uint64_t{decile[i] == 9}; });
     const std::uint64_t top_deg = count_where(n, [&](std::size_t i) {

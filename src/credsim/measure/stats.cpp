@@ -399,8 +399,8 @@ QuantilesGini quantiles_and_gini(std::span<const float> x, std::span<const doubl
 }
 
 namespace {
-template <class V>
-std::vector<std::uint8_t> deciles_of(std::span<const V> key) {
+template <class Span>
+std::vector<std::uint8_t> deciles_of(Span key) {
   const std::size_t n = key.size();
   std::vector<std::uint8_t> out(n);
   if (n == 0) return out;
@@ -424,10 +424,11 @@ std::vector<std::uint8_t> deciles_of(std::span<const V> key) {
 
 std::vector<std::uint8_t> deciles(std::span<const double> key) { return deciles_of(key); }
 std::vector<std::uint8_t> deciles(std::span<const float> key) { return deciles_of(key); }
+std::vector<std::uint8_t> deciles(Uf16Span key) { return deciles_of(key); }
 
 namespace {
-template <class V>
-RankOrder rank_order_of(std::span<const V> b) {
+template <class Span>
+RankOrder rank_order_of(Span b) {
   const std::size_t n = b.size();
   RankOrder r;
   r.order.resize(n);
@@ -448,6 +449,7 @@ RankOrder rank_order_of(std::span<const V> b) {
 
 RankOrder rank_order(std::span<const double> b) { return rank_order_of(b); }
 RankOrder rank_order(std::span<const float> b) { return rank_order_of(b); }
+RankOrder rank_order(Uf16Span b) { return rank_order_of(b); }
 
 std::vector<double> share_by_decile(std::span<const std::uint8_t> decile,
                                     std::span<const std::uint8_t> flag) {
@@ -473,8 +475,8 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
 }
 
 namespace {
-template <class V>
-double spearman_of(std::span<const V> a, std::span<const V> b) {
+template <class SpanA, class SpanB>
+double spearman_of(SpanA a, SpanB b) {
   CREDSIM_ASSERT(a.size() == b.size());
   const std::size_t n = std::min(a.size(), b.size());
   if (n < 2) return kNaN;
@@ -512,6 +514,7 @@ double spearman_of(std::span<const V> a, std::span<const V> b) {
 
 double spearman(std::span<const double> a, std::span<const double> b) { return spearman_of(a, b); }
 double spearman(std::span<const float> a, std::span<const float> b) { return spearman_of(a, b); }
+double spearman(std::span<const float> a, Uf16Span b) { return spearman_of(a, b); }
 
 double spearman_finite(const RankOrder& b, std::span<const float> a) {
   const std::size_t n = a.size();

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "credsim/core/uf16.hpp"
 #include "credsim/measure/rank_order.hpp"
 
 namespace credsim::measure {
@@ -70,6 +71,8 @@ std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::sp
 std::vector<std::uint8_t> deciles(std::span<const double> key);
 // The same for floats (ranked as their doubles), read in place: no double copy.
 std::vector<std::uint8_t> deciles(std::span<const float> key);
+// The same for a 16-bit column (core/uf16.hpp; ranked as its decoded values), read in place.
+std::vector<std::uint8_t> deciles(Uf16Span key);
 
 // Of all elements with flag != 0, the share lying in each decile: 10 values summing to 1, or all
 // 0 when none is flagged. decile[i] must be < 10 (asserted); the spans must have equal size.
@@ -87,6 +90,8 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
 double spearman(std::span<const double> a, std::span<const double> b);
 // The same for floats (as their doubles), read in place.
 double spearman(std::span<const float> a, std::span<const float> b);
+// The same with b a 16-bit column (core/uf16.hpp; its decoded values), read in place.
+double spearman(std::span<const float> a, Uf16Span b);
 
 // ---------- integer-valued columns: counting instead of sorting ----------
 
@@ -129,6 +134,7 @@ double stdev_of(std::size_t n, Get get);
 // Same value as spearman() on the kept values gathered in index order.
 RankOrder rank_order(std::span<const double> b);  // b has fewer than 2^32 values, no NaN
 RankOrder rank_order(std::span<const float> b);
+RankOrder rank_order(Uf16Span b);  // a 16-bit column, by its decoded values
 template <class Keep, class GetA>
 double spearman_counted(const RankOrder& b, const ValueCounts& a_counts, Keep keep, GetA get_a);
 // The same for any float column a over its finite values (ratings): a's ranks among them from

@@ -111,7 +111,9 @@ static double points_bytes(const PointsSpec& s) {
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
-  add("persons (traits, propensities, wealth)", n * 60);
+  // Persons (society/society.hpp): region and packed traits 2 + 2 B, income, initial wealth and
+  // nine propensities in 16 bits (core/uf16.hpp) 11 × 2 B, wealth 8 B.
+  add("persons (traits, propensities, wealth)", n * 34);
   // Compact CSR offsets (graph/offsets.hpp): a 4 B low word per node and one more, an 8 B base
   // per block of 64 of those; 4 B per arc end.
   add("graph (CSR offsets and both directions of every edge)",

@@ -3,8 +3,14 @@
 #include "credsim/society/society.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <iterator>
+#include <limits>
 #include <cmath>
 #include <numeric>
+
+#include <fmt/format.h>
 
 #include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
@@ -25,9 +31,8 @@ std::uint8_t draw_category(Rng& rng, const std::array<double, K>& shares) {
 }
 
 // A personal rate with population mean `mean`: lognormal spread sigma, mean-preserving.
-float spread(double mean, double sigma, double z) {
-  return static_cast<float>(mean * std::exp(sigma * z - 0.5 * sigma * sigma));
-}
+double spread_exact(double mean, double sigma, double z) { return mean * std::exp(sigma * z - 0.5 * sigma * sigma); }
+float spread(double mean, double sigma, double z) { return static_cast<float>(spread_exact(mean, sigma, z)); }
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double logit(double p) { return std::log(p / (1.0 - p)); }
@@ -48,11 +53,112 @@ Rng trait_stream(const TraitSource& src, std::size_t i) {
   return Rng(src.seed, src.replicate, Rng::kNoTick, i, Stream::kSocietyTraits);
 }
 
+// The persons' 16-bit columns (core/uf16.hpp), in the order of PersonDraw::value.
+constexpr std::size_t kStoredColumns = 11;
+
+void stored_columns(Persons& p, Uf16Column* (&cols)[kStoredColumns]) {
+  Uf16Column* c[kStoredColumns] = {&p.initial_wealth, &p.income,        &p.miss_prob,    &p.rate_baby,
+                                   &p.rate_games,     &p.rate_domestic, &p.rate_luxury,  &p.platform_share,
+                                   &p.gaming_hours,   &p.dissent,       &p.embarrassing};
+  std::copy(std::begin(c), std::end(c), std::begin(cols));
+}
+
+// Per stored column: its name, unit, and the scenario keys its draw comes from (error messages).
+struct ColumnSource {
+  const char *name, *unit, *keys;
+};
+constexpr ColumnSource kColumnSources[kStoredColumns] = {
+    {"initial wealth", " yuan", "society.wealth_median / society.wealth_sigma"},
+    {"income", " yuan per week", "society.income_median / society.income_sigma"},
+    {"miss probability", "", "behaviour.miss_prob / behaviour.miss_wealth_elasticity / behaviour.heterogeneity"},
+    {"baby-product purchase rate", " per week", "behaviour.rate_baby_parent / behaviour.rate_baby_other / behaviour.heterogeneity"},
+    {"game purchase rate", " per week", "behaviour.rate_games / behaviour.heterogeneity"},
+    {"domestic purchase rate", " per week", "behaviour.rate_domestic / behaviour.heterogeneity"},
+    {"luxury purchase rate", " per week", "behaviour.rate_luxury / behaviour.luxury_wealth_elasticity / behaviour.heterogeneity"},
+    {"platform share", "", "behaviour.platform_share / behaviour.heterogeneity"},
+    {"gaming hours", " per week", "behaviour.gaming_hours / behaviour.heterogeneity"},
+    {"unapproved post rate (dissent)", " per week", "behaviour.unapproved_post_rate / behaviour.dissent_sigma"},
+    {"embarrassing post rate", " per week", "behaviour.embarrassing_post_rate / behaviour.dissent_sigma"},
+};
+
+// One person's drawn values before they are stored: the 16-bit columns' values (as drawn, in
+// double; rounded when stored) and the packed traits word.
+struct PersonDraw {
+  double value[kStoredColumns];
+  std::uint16_t traits = 0;
+};
+
+PersonDraw draw_person(const Persons& p, const SocietySpec& s, const BehaviourSpec& b, std::size_t i) {
+  using namespace trait_bits;
+  PersonDraw d;
+  std::uint16_t& w = d.traits;
+  const double rho = s.wealth_income_corr;
+  const double h = b.heterogeneity;
+  Rng rng = trait_stream(p.source, i);
+  // The draw order below is part of the model's definition: append, never reorder.
+  const double zw = draw_wealth_normal(rng);  // word kWealthDraw; wealth_z derives from it
+  const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
+  d.value[0] = s.wealth_median * std::exp(s.wealth_sigma * zw);
+  d.value[1] = s.income_median * std::exp(s.income_sigma * zi);
+  w = with(w, kEducation, kEducationWidth, draw_category(rng, s.education_shares));
+  w = with(w, kAgeBand, kAgeBandWidth, draw_category(rng, s.age_shares));
+  w = with(w, kStableJob, 1, rng.bernoulli(s.stable_job_share));
+  const bool parent = rng.bernoulli(s.parent_share);
+  w = with(w, kParent, 1, parent);
+  unsigned c = 0;
+  if (rng.bernoulli(s.consent_shopping)) c |= kConsentShopping;
+  if (rng.bernoulli(s.consent_gaming)) c |= kConsentGaming;
+  if (rng.bernoulli(s.consent_social)) c |= kConsentSocial;
+  w = with(w, kConsent, kConsentWidth, c);
+  w = with(w, kHasLoan, 1, rng.bernoulli(b.loan_share));
+  // Repayment reliability correlates with wealth (SPEC §2: "wealth with repayment").
+  // exp(−e·z − e²/2) has mean 1, so miss_prob stays the population mean (before the cap).
+  const double e = b.miss_wealth_elasticity;
+  const double miss = spread_exact(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e);
+  d.value[2] = std::min(0.95, miss);
+  d.value[3] = spread_exact(parent ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
+  d.value[4] = spread_exact(b.rate_games, h, rng.normal());
+  d.value[5] = spread_exact(b.rate_domestic, h, rng.normal());
+  const double el = b.luxury_wealth_elasticity;  // the rich buy more luxury; mean-preserving
+  d.value[6] = spread_exact(b.rate_luxury * std::exp(el * zw - 0.5 * el * el), h, rng.normal());
+  const double ps = std::clamp(b.platform_share, 1e-6, 1.0 - 1e-6);
+  d.value[7] = logistic(logit(ps) + h * rng.normal());
+  const bool gamer = rng.bernoulli(b.gamer_share);
+  const double zg = rng.normal();
+  d.value[8] = gamer ? spread_exact(b.gaming_hours, h, zg) : 0.0;
+  d.value[9] = spread_exact(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
+  d.value[10] = spread_exact(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
+  // Propensities for the event catalog (appended to the draw order): derived, not stored
+  // (Persons::event_traits draws them again at this position); the draws are still made.
+  CREDSIM_ASSERT(rng.position() == kEventDraws);
+  draw_event_traits(rng, p.source, zw);
+  w = with(w, kScrutinised, 1, rng.bernoulli(s.scrutinised_share));
+  return d;
+}
+
+// The error for person i's first value that the 16-bit columns cannot hold.
+[[noreturn]] void unrepresentable(const PersonDraw& d, std::size_t i) {
+  for (std::size_t k = 0; k < kStoredColumns; ++k) {
+    if (uf16::representable(d.value[k])) continue;
+    const ColumnSource& c = kColumnSources[k];
+    throw InputError({}, c.keys,
+                     fmt::format("person {}'s {} is drawn as {:.6g}{}, more than the persons' 16-bit columns can "
+                                 "store (the largest storable value is {:.6g})",
+                                 i, c.name, d.value[k], c.unit, static_cast<double>(uf16::kMax)),
+                     fmt::format("parameters whose draws stay at most {:.6g} (the tail of the lognormal spread "
+                                 "reaches several standard deviations at large populations)",
+                                 static_cast<double>(uf16::kMax)),
+                     fmt::format("lower the median/mean or the spread (sigma) among {}", c.keys));
+  }
+  CREDSIM_ASSERT(false);  // called only when some value is not representable
+  std::abort();
+}
+
 }  // namespace
 
 std::size_t Persons::memory_bytes() const {
   const std::size_t n = size();
-  return n * (2 * sizeof(std::uint16_t) + 12 * sizeof(float) + sizeof(double));
+  return n * (2 * sizeof(std::uint16_t) + kStoredColumns * sizeof(std::uint16_t) + sizeof(double));
 }
 
 float Persons::wealth_z(std::size_t i) const {
@@ -112,54 +218,32 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
          p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth);
   p.source = {true, seed, replicate, b.misconduct_sigma, b.civic_sigma, b.civic_misconduct_corr};
 
-  const double rho = s.wealth_income_corr;
-  const double h = b.heterogeneity;
   parallel_for(soc.region_start.size() - 1, [&](std::size_t r) {
     for (NodeId i = soc.region_start[r]; i < soc.region_start[r + 1]; ++i) p.region[i] = static_cast<std::uint16_t>(r);
   });
+  // Each drawn value is rounded once to its 16-bit column (core/uf16.hpp); wealth starts at the
+  // stored initial wealth. A value the format cannot hold (scenario parameters with an extreme
+  // tail) is reported for the lowest such person, whatever the thread count.
+  std::atomic<std::uint64_t> first_bad{std::numeric_limits<std::uint64_t>::max()};
   parallel_for(n, [&](std::size_t i) {
-    Rng rng = trait_stream(p.source, i);
-    // The draw order below is part of the model's definition: append, never reorder.
-    const double zw = draw_wealth_normal(rng);  // word kWealthDraw; wealth_z derives from it
-    const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
-    p.initial_wealth[i] = static_cast<float>(s.wealth_median * std::exp(s.wealth_sigma * zw));
+    const PersonDraw d = draw_person(p, s, b, i);
+    p.traits[i] = d.traits;
+    Uf16Column* cols[kStoredColumns];
+    stored_columns(p, cols);
+    for (std::size_t k = 0; k < kStoredColumns; ++k) {
+      const auto c = uf16::encode(d.value[k]);
+      if (!c) {
+        std::uint64_t cur = first_bad.load(std::memory_order_relaxed);
+        while (i < cur && !first_bad.compare_exchange_weak(cur, i, std::memory_order_relaxed)) {
+        }
+        return;
+      }
+      cols[k]->set_code(i, *c);
+    }
     p.wealth[i] = p.initial_wealth[i];
-    p.income[i] = static_cast<float>(s.income_median * std::exp(s.income_sigma * zi));
-    p.traits[i] = 0;
-    p.set_education(i, draw_category(rng, s.education_shares));
-    p.set_age_band(i, draw_category(rng, s.age_shares));
-    p.set_stable_job(i, rng.bernoulli(s.stable_job_share));
-    const bool parent = rng.bernoulli(s.parent_share);
-    p.set_parent(i, parent);
-    std::uint8_t c = 0;
-    if (rng.bernoulli(s.consent_shopping)) c |= kConsentShopping;
-    if (rng.bernoulli(s.consent_gaming)) c |= kConsentGaming;
-    if (rng.bernoulli(s.consent_social)) c |= kConsentSocial;
-    p.set_consent(i, c);
-    p.set_has_loan(i, rng.bernoulli(b.loan_share));
-    // Repayment reliability correlates with wealth (SPEC §2: "wealth with repayment").
-    // exp(−e·z − e²/2) has mean 1, so miss_prob stays the population mean (before the cap).
-    const double e = b.miss_wealth_elasticity;
-    const double miss = spread(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e);
-    p.miss_prob[i] = static_cast<float>(std::min(0.95, miss));
-    p.rate_baby[i] = spread(parent ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
-    p.rate_games[i] = spread(b.rate_games, h, rng.normal());
-    p.rate_domestic[i] = spread(b.rate_domestic, h, rng.normal());
-    const double el = b.luxury_wealth_elasticity;  // the rich buy more luxury; mean-preserving
-    p.rate_luxury[i] = spread(b.rate_luxury * std::exp(el * zw - 0.5 * el * el), h, rng.normal());
-    const double ps = std::clamp(b.platform_share, 1e-6, 1.0 - 1e-6);
-    p.platform_share[i] = static_cast<float>(logistic(logit(ps) + h * rng.normal()));
-    const bool gamer = rng.bernoulli(b.gamer_share);
-    const double zg = rng.normal();
-    p.gaming_hours[i] = gamer ? spread(b.gaming_hours, h, zg) : 0.0f;
-    p.dissent[i] = spread(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
-    p.embarrassing[i] = spread(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
-    // Propensities for the event catalog (appended to the draw order): derived, not stored
-    // (Persons::event_traits draws them again at this position); the draws are still made.
-    CREDSIM_ASSERT(rng.position() == kEventDraws);
-    draw_event_traits(rng, p.source, zw);
-    p.set_scrutinised(i, rng.bernoulli(s.scrutinised_share));
   });
+  if (const std::uint64_t i = first_bad.load(); i != std::numeric_limits<std::uint64_t>::max())
+    unrepresentable(draw_person(p, s, b, i), i);
 
   Businesses& biz = soc.businesses;
   biz.region.resize(s.businesses);

@@ -8,6 +8,7 @@
 
 #include "credsim/core/error.hpp"
 #include "credsim/core/types.hpp"
+#include "credsim/core/uf16.hpp"
 #include "credsim/scenario/scenario.hpp"
 
 namespace credsim {
@@ -66,15 +67,18 @@ struct Persons {
   // education, age band, stable job, parent, consent, has a loan, scrutinised, legal
   // representative: packed (trait_bits), read through the accessors below.
   std::vector<std::uint16_t> traits;
-  std::vector<float> income;             // yuan per week
-  std::vector<float> initial_wealth;     // yuan at tick 0
+  // Income, initial wealth and the propensities are stored in 16 bits (core/uf16.hpp: 11
+  // significant bits, relative error ≤ 2^-11), rounded once when drawn; p.income[i] reads the
+  // stored (rounded) value as a float, writers go through set(i, v).
+  Uf16Column income;                     // yuan per week
+  Uf16Column initial_wealth;             // yuan at tick 0
   // Propensities (per week), drawn once.
-  std::vector<float> miss_prob;          // per instalment due
-  std::vector<float> rate_baby, rate_games, rate_domestic, rate_luxury;
-  std::vector<float> platform_share;     // share of purchases paid on the operator's platform
-  std::vector<float> gaming_hours;       // mean hours per week (0 for non-gamers)
-  std::vector<float> dissent;            // unapproved posts per week (mean)
-  std::vector<float> embarrassing;       // embarrassing-but-true posts per week (mean)
+  Uf16Column miss_prob;                  // per instalment due
+  Uf16Column rate_baby, rate_games, rate_domestic, rate_luxury;
+  Uf16Column platform_share;             // share of purchases paid on the operator's platform
+  Uf16Column gaming_hours;               // mean hours per week (0 for non-gamers)
+  Uf16Column dissent;                    // unapproved posts per week (mean)
+  Uf16Column embarrassing;               // embarrassing-but-true posts per week (mean)
   // State that changes.
   std::vector<double> wealth;            // yuan; never below 0
   // Derived, not stored: recomputed from the trait stream at their fixed draw positions by the
@@ -124,6 +128,7 @@ struct Persons {
     traits[i] = trait_bits::with(traits[i], shift, width, v);
   }
 };
+static_assert(sizeof(Uf16Column) == sizeof(std::vector<std::uint16_t>));
 static_assert(sizeof(Persons) == 14 * sizeof(std::vector<float>) + sizeof(TraitSource),
               "a Persons column was added or removed: list it in Persons::fields (checkpoints)");
 

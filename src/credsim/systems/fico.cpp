@@ -272,7 +272,8 @@ void Fico::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   const Tick t = ctx.tick;
   const std::size_t n = score_.size();
   // Every column read in place (no double copies): the same bytes as the kernels over copies.
-  const std::span<const float> x(score_), w(ctx.society.persons.initial_wealth);
+  const std::span<const float> x(score_);
+  const Uf16Span w(ctx.society.persons.initial_wealth);
   out.row(t, name_, "score_mean", "", measure::mean_of(n, [&](std::size_t i) { return static_cast<double>(score_[i]); }));
   out.row(t, name_, "score_sd", "", measure::stdev_of(n, [&](std::size_t i) { return static_cast<double>(score_[i]); }));
   const measure::QuantilesGini qg = measure::quantiles_and_gini(x, kProbs);

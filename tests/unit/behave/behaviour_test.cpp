@@ -29,12 +29,12 @@ TEST(Behaviour, RatesMatchPropensities) {
   // Give everyone the same known propensities so expected counts are exact.
   for (NodeId i = 0; i < n; ++i) {
     p.set_has_loan(i, 1);
-    p.miss_prob[i] = 0.2f;
-    p.rate_domestic[i] = 1.5f;
-    p.rate_baby[i] = p.rate_games[i] = p.rate_luxury[i] = 0.0f;
-    p.platform_share[i] = 0.25f;
-    p.dissent[i] = 0.1f;
-    p.gaming_hours[i] = 4.0f;
+    p.miss_prob.set(i, 0.2);  // stored as 0.19995… (16 bits): within the tolerances below
+    p.rate_domestic.set(i, 1.5);
+    for (Uf16Column* c : {&p.rate_baby, &p.rate_games, &p.rate_luxury}) c->set(i, 0.0);
+    p.platform_share.set(i, 0.25);
+    p.dissent.set(i, 0.1);  // 0.099975…
+    p.gaming_hours.set(i, 4.0);
   }
   TickEvents ev;
   double due = 0, missed_or_default = 0, defaults = 0, dom = 0, plat = 0, posts = 0, hours = 0, spend = 0;
@@ -67,7 +67,8 @@ TEST(Behaviour, ChangingOneRateLeavesOtherDrawsUntouched) {
   Society soc = generate_society(20000, s, b, 5, 0);
   TickEvents a, c;
   behave(b, soc.persons, 5, 0, 3, a);
-  for (auto& r : soc.persons.rate_games) r *= 3;  // a different games rate...
+  Uf16Column& games = soc.persons.rate_games;
+  for (std::size_t i = 0; i < games.size(); ++i) games.set(i, 3.0 * games[i]);  // a different games rate...
   behave(b, soc.persons, 5, 0, 3, c);
   EXPECT_EQ(a.unapproved, c.unapproved);  // ...does not move anyone's posts (own stream)
   EXPECT_EQ(a.repayment, c.repayment);

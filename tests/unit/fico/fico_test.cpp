@@ -71,10 +71,10 @@ void two_persons(World& w) {
   Persons& p = w.soc.persons;
   p.traits.assign(2, 0);
   p.set_has_loan(0, 1);
-  p.income = {1000, 500};
-  p.initial_wealth = {200000, 10000};
+  p.income.assign({1000, 500});
+  p.initial_wealth.assign({200000, 10000});
   p.set_age_band(0, 2);
-  p.rate_domestic = {1.0f, 0.0f};
+  p.rate_domestic.assign({1.0, 0.0});
   w.ev.spending = {80, 0};
 }
 

@@ -154,8 +154,11 @@ TEST(Snapshot, FilesHoldTheSimulationState) {
   const auto wealth = io::read_npy(w.dir / "persons.wealth.npy");
   EXPECT_EQ(wealth.descr, "<f8");
   EXPECT_EQ(wealth.as<double>(), p.wealth);
-  EXPECT_EQ(io::read_npy(w.dir / "persons.initial_wealth.npy").as<float>(), p.initial_wealth);
-  EXPECT_EQ(io::read_npy(w.dir / "persons.dissent.npy").as<float>(), p.dissent);
+  // 16-bit columns (core/uf16.hpp): written as float32, their decoded values.
+  auto decoded = [](const Uf16Column& c) { return std::vector<float>(c.begin(), c.end()); };
+  EXPECT_EQ(io::read_npy(w.dir / "persons.initial_wealth.npy").as<float>(), decoded(p.initial_wealth));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.dissent.npy").as<float>(), decoded(p.dissent));
+  EXPECT_EQ(io::read_npy(w.dir / "persons.income.npy").as<float>(), decoded(p.income));
   EXPECT_EQ(io::read_npy(w.dir / "persons.region.npy").as<std::uint16_t>(), p.region);
   // The packed traits and the derived propensities, one column each, as the accessors read them.
   auto column = [&](auto get) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <numeric>
@@ -37,9 +38,12 @@ TEST(Rng, SeekGoesToTheWordKDrawsReach) {
 }
 
 // The generation code as it was when every trait was stored (the draw order of SPEC §2):
-// a test-only reference the stored and the derived traits must equal bit for bit.
+// a test-only reference the stored and the derived traits must equal bit for bit. The values of
+// the 16-bit columns (core/uf16.hpp) are drawn in double and stored rounded once.
 struct ReferenceTraits {
-  float initial_wealth, income, miss_prob, misconduct, civic, wealth_z;
+  double initial_wealth, income, miss_prob, rate_baby, rate_games, rate_domestic, rate_luxury, platform_share,
+      gaming_hours, dissent, embarrassing;
+  float misconduct, civic, wealth_z;
   std::uint8_t education, age_band, stable_job, parent, consent, has_loan, scrutinised;
 };
 template <std::size_t K>
@@ -52,8 +56,11 @@ std::uint8_t reference_category(Rng& rng, const std::array<double, K>& shares) {
   }
   return static_cast<std::uint8_t>(K - 1);
 }
+double reference_spread_exact(double mean, double sigma, double z) {
+  return mean * std::exp(sigma * z - 0.5 * sigma * sigma);
+}
 float reference_spread(double mean, double sigma, double z) {
-  return static_cast<float>(mean * std::exp(sigma * z - 0.5 * sigma * sigma));
+  return static_cast<float>(reference_spread_exact(mean, sigma, z));
 }
 ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, std::uint64_t seed,
                                  std::uint64_t rep, NodeId i) {
@@ -62,8 +69,8 @@ ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, s
   const double rho = s.wealth_income_corr, h = b.heterogeneity;
   const double zw = rng.normal();
   const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
-  t.initial_wealth = static_cast<float>(s.wealth_median * std::exp(s.wealth_sigma * zw));
-  t.income = static_cast<float>(s.income_median * std::exp(s.income_sigma * zi));
+  t.initial_wealth = s.wealth_median * std::exp(s.wealth_sigma * zw);
+  t.income = s.income_median * std::exp(s.income_sigma * zi);
   t.education = reference_category(rng, s.education_shares);
   t.age_band = reference_category(rng, s.age_shares);
   t.stable_job = rng.bernoulli(s.stable_job_share);
@@ -75,10 +82,19 @@ ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, s
   t.consent = c;
   t.has_loan = rng.bernoulli(b.loan_share);
   const double e = b.miss_wealth_elasticity;
-  t.miss_prob = static_cast<float>(std::min(0.95, reference_spread(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e)));
-  for (int k = 0; k < 5; ++k) rng.normal();  // rate_baby, rate_games, rate_domestic, rate_luxury, platform_share
-  rng.bernoulli(b.gamer_share);
-  for (int k = 0; k < 3; ++k) rng.normal();  // gaming hours, dissent, embarrassing
+  t.miss_prob = std::min(0.95, reference_spread_exact(b.miss_prob, h, rng.normal()) * std::exp(-e * zw - 0.5 * e * e));
+  t.rate_baby = reference_spread_exact(t.parent ? b.rate_baby_parent : b.rate_baby_other, h, rng.normal());
+  t.rate_games = reference_spread_exact(b.rate_games, h, rng.normal());
+  t.rate_domestic = reference_spread_exact(b.rate_domestic, h, rng.normal());
+  const double el = b.luxury_wealth_elasticity;
+  t.rate_luxury = reference_spread_exact(b.rate_luxury * std::exp(el * zw - 0.5 * el * el), h, rng.normal());
+  const double ps = std::clamp(b.platform_share, 1e-6, 1.0 - 1e-6);
+  t.platform_share = 1.0 / (1.0 + std::exp(-(std::log(ps / (1.0 - ps)) + h * rng.normal())));
+  const bool gamer = rng.bernoulli(b.gamer_share);
+  const double zg = rng.normal();
+  t.gaming_hours = gamer ? reference_spread_exact(b.gaming_hours, h, zg) : 0.0;
+  t.dissent = reference_spread_exact(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
+  t.embarrassing = reference_spread_exact(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
   const double zm = rng.normal();
   const double rc = b.civic_misconduct_corr;
   const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
@@ -120,9 +136,19 @@ TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
       ASSERT_EQ(bits(e.misconduct), bits(r.misconduct)) << i;
       ASSERT_EQ(bits(e.civic), bits(r.civic)) << i;
       ASSERT_EQ(bits(e.wealth_z), bits(r.wealth_z)) << i;
-      ASSERT_EQ(bits(p.initial_wealth[i]), bits(r.initial_wealth)) << i;
-      ASSERT_EQ(bits(p.income[i]), bits(r.income)) << i;
-      ASSERT_EQ(bits(p.miss_prob[i]), bits(r.miss_prob)) << i;
+      // Each 16-bit column holds its draw rounded once (to nearest, ties to even), within 2^-11.
+      const std::pair<const Uf16Column*, double> stored[] = {
+          {&p.initial_wealth, r.initial_wealth}, {&p.income, r.income},         {&p.miss_prob, r.miss_prob},
+          {&p.rate_baby, r.rate_baby},           {&p.rate_games, r.rate_games}, {&p.rate_domestic, r.rate_domestic},
+          {&p.rate_luxury, r.rate_luxury},       {&p.platform_share, r.platform_share},
+          {&p.gaming_hours, r.gaming_hours},     {&p.dissent, r.dissent},       {&p.embarrassing, r.embarrassing}};
+      for (std::size_t k = 0; k < std::size(stored); ++k) {
+        const auto& [col, drawn] = stored[k];
+        ASSERT_EQ(bits((*col)[i]), bits(uf16::decode(uf16::encode(drawn).value()))) << i << " column " << k;
+        ASSERT_LE(std::abs((*col)[i] - drawn), drawn >= 0x1p-32 ? 0x1p-11 * drawn : 0x1p-43) << i << " column " << k;
+      }
+      // Wealth starts at the stored (rounded) initial wealth, exactly.
+      ASSERT_EQ(p.wealth[i], static_cast<double>(p.initial_wealth[i])) << i;
       ASSERT_EQ(p.education(i), r.education) << i;
       ASSERT_EQ(p.age_band(i), r.age_band) << i;
       ASSERT_EQ(p.stable_job(i), r.stable_job) << i;
@@ -181,6 +207,53 @@ TEST(Persons, PackedTraitsRoundTripEveryLegalValue) {
   const std::uint16_t w0 = p.traits[0];
   for (std::size_t f = 0; f < 8; ++f) (p.*fields[f].set)(1, fields[f].max);
   EXPECT_EQ(p.traits[0], w0);
+}
+
+// A draw the 16-bit columns cannot hold (above ≈ 2.146e9) is an InputError naming the scenario
+// keys it comes from and the lowest such person, the same for any thread count.
+TEST(Society, UnrepresentableDrawIsAnInputErrorNamingItsKeys) {
+  BehaviourSpec b;
+  auto message = [&](const SocietySpec& s, int threads) {
+    omp_set_num_threads(threads);
+    try {
+      generate_society(4000, s, b, 9, 0);
+    } catch (const InputError& e) {
+      omp_set_num_threads(2);
+      return std::pair<std::string, std::string>(e.key(), e.what());
+    }
+    omp_set_num_threads(2);
+    return std::pair<std::string, std::string>();
+  };
+  SocietySpec s;
+  s.income_median = 1e9;  // half the persons draw more than 1e9 yuan a week; about a fifth more than 2.146e9
+  s.income_sigma = 1.0;
+  const auto [key, what] = message(s, 2);
+  EXPECT_EQ(key, "society.income_median / society.income_sigma");
+  EXPECT_NE(what.find("income"), std::string::npos) << what;
+  EXPECT_NE(what.find("2.14644e+09"), std::string::npos) << what;  // the largest storable value
+  EXPECT_NE(what.find("Fix: lower"), std::string::npos) << what;
+  EXPECT_EQ(message(s, 1).second, what);  // the lowest person, whatever the threads
+  SocietySpec w;
+  w.wealth_median = 1e12;
+  EXPECT_EQ(message(w, 2).first, "society.wealth_median / society.wealth_sigma");
+  SocietySpec ok;
+  ok.income_median = 1e6;  // large but storable
+  EXPECT_EQ(message(ok, 2).first, "");
+}
+
+// Persons::memory_bytes is the columns' bytes exactly: 34 B a person (2 + 2 + 11 × 2 + 8).
+TEST(Society, MemoryBytesAreTheColumnsBytes) {
+  const Society soc = generate_society(1234, SocietySpec{}, BehaviourSpec{}, 9, 0);
+  const Persons& p = soc.persons;
+  std::size_t bytes = p.region.size() * sizeof(p.region[0]) + p.traits.size() * sizeof(p.traits[0]) +
+                      p.wealth.size() * sizeof(p.wealth[0]);
+  for (const Uf16Column* c : {&p.income, &p.initial_wealth, &p.miss_prob, &p.rate_baby, &p.rate_games, &p.rate_domestic,
+                              &p.rate_luxury, &p.platform_share, &p.gaming_hours, &p.dissent, &p.embarrassing}) {
+    EXPECT_EQ(c->size(), 1234u);
+    bytes += c->memory_bytes();
+  }
+  EXPECT_EQ(p.memory_bytes(), bytes);
+  EXPECT_EQ(p.memory_bytes(), 1234u * 34);
 }
 
 TEST(Society, SameForAnyThreadCountAndPrefixStable) {

@@ -47,7 +47,7 @@ struct Fixture {
     };
     fill(p.region, {0, 0, 0, 0});
     fill(p.wealth, {100000, 0, 300000, 100000});
-    fill(p.income, {1500, 0, 500, 1500});
+    p.income.assign({1500, 0, 500, 1500});  // exact in 16 bits
     p.traits.assign(n, 0);
     const unsigned education[] = {3, 0, 1, 2}, stable_job[] = {1, 0, 0, 1}, age_band[] = {2, 0, 1, 4};
     const unsigned consent[] = {7, 7, 7, 0};  // person 3 consented to nothing

@@ -1,0 +1,172 @@
+// An unsigned 16-bit floating-point format for non-negative finite values (the persons'
+// income, initial wealth and propensities: society/society.hpp), and a column of them.
+//
+// Code c = E·2^10 + M: a 6-bit exponent field E (bits 15..10), a 10-bit mantissa M (bits 9..0),
+// no sign, no infinity, no NaN.
+//   E ≥ 1 (normal):     value = (1 + M/1024) · 2^(E − 33)   → [2^-32, 2^30 · (2 − 2^-10)]
+//   E = 0 (subnormal):  value = M/1024 · 2^-32 = M · 2^-42   (code 0 is exactly 0)
+// 11 significant bits: a normal value is stored with relative error ≤ 2^-11 (≈ 0.049 %), a
+// subnormal one with absolute error ≤ 2^-43. Every code decodes to a float exactly; decoding is
+// monotone (strictly increasing in the code), so codes order as their values.
+//
+// Encoding takes a double (a float converts to double exactly, so encoding a float is encoding
+// its double): round to nearest, ties to even, in one rounding. Values above the largest code
+// (after rounding), negative values, NaN and infinities are not representable: encode() returns
+// nullopt — never a clamp. −0.0 encodes as 0.
+#pragma once
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <vector>
+
+#include "credsim/core/error.hpp"
+
+namespace credsim {
+namespace uf16 {
+
+inline constexpr std::uint16_t kMaxCode = 0xFFFF;
+inline constexpr float kMax = 0x1.ffcp30f;          // 2^30 · (2 − 2^-10) = 2146435072
+inline constexpr float kMinNormal = 0x1p-32f;       // code 0x0400
+inline constexpr float kMinPositive = 0x1p-42f;     // code 0x0001
+inline constexpr int kExponentBias = 33;
+
+// The value of code c, exactly. Normal codes: the float's bits are c's bits moved into place
+// with the exponent rebased (E − 33 + 127 = E + 94); subnormal codes: M · 2^-42 (exact).
+constexpr float decode(std::uint16_t c) {
+  const std::uint32_t u = c;
+  return u < 0x400u ? static_cast<float>(u) * 0x1p-42f : std::bit_cast<float>((u << 13) + (94u << 23));
+}
+
+// The code nearest to x (ties to the even code), or nullopt when x is not representable.
+constexpr std::optional<std::uint16_t> encode(double x) {
+  if (!(x >= 0.0) || x >= 0x1p31) return std::nullopt;  // NaN, negative, or ≥ 2^31 (+inf included)
+  if (x < 0x1p-32) {
+    // Subnormal: q = x · 2^42 < 1024 (exact: a power-of-two scaling); round q to an integer.
+    const double q = x * 0x1p42;
+    std::uint32_t m = static_cast<std::uint32_t>(q);
+    const double frac = q - static_cast<double>(m);  // exact
+    if (frac > 0.5 || (frac == 0.5 && (m & 1u))) ++m;  // m = 1024 is the smallest normal code
+    return static_cast<std::uint16_t>(m);
+  }
+  // Normal: the double's exponent and top 10 mantissa bits, rounded on the 42 bits below.
+  const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
+  const int e = static_cast<int>((b >> 52) & 0x7FF) - 1023;  // x ≥ 2^-32: a normal double
+  const std::uint64_t mant = b & ((std::uint64_t{1} << 52) - 1);
+  std::uint32_t c = (static_cast<std::uint32_t>(e + kExponentBias) << 10) | static_cast<std::uint32_t>(mant >> 42);
+  const std::uint64_t rest = mant & ((std::uint64_t{1} << 42) - 1), half = std::uint64_t{1} << 41;
+  if (rest > half || (rest == half && (c & 1u))) ++c;  // a carry moves into the exponent: still exact
+  if (c > kMaxCode) return std::nullopt;
+  return static_cast<std::uint16_t>(c);
+}
+
+// Whether x is representable (encode(x) succeeds).
+constexpr bool representable(double x) { return encode(x).has_value(); }
+
+// x rounded to the format, or nullopt when x is not representable.
+constexpr std::optional<float> rounded(double x) {
+  const auto c = encode(x);
+  if (!c) return std::nullopt;
+  return decode(*c);
+}
+
+}  // namespace uf16
+
+// A read-only view of uf16 codes (as std::span is of a vector): size(), decoded operator[], first().
+class Uf16Span {
+ public:
+  constexpr Uf16Span() = default;
+  constexpr Uf16Span(const std::uint16_t* codes, std::size_t n) : codes_(codes), n_(n) {}
+  constexpr std::size_t size() const { return n_; }
+  constexpr bool empty() const { return n_ == 0; }
+  constexpr float operator[](std::size_t i) const { return uf16::decode(codes_[i]); }
+  constexpr std::uint16_t code(std::size_t i) const { return codes_[i]; }
+  constexpr const std::uint16_t* data() const { return codes_; }
+  constexpr Uf16Span first(std::size_t n) const { return {codes_, n}; }
+
+ private:
+  const std::uint16_t* codes_ = nullptr;
+  std::size_t n_ = 0;
+};
+
+// A column of non-negative values stored as uf16 codes (2 B each). Reading gives the decoded
+// float; writing goes through set(), which rounds once (ties to even) and refuses a value the
+// format cannot hold (a programmer error there: generation checks representability first and
+// reports bad scenario parameters as an InputError).
+class Uf16Column {
+ public:
+  // A random-access iterator over the decoded values (read-only).
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = float;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = float;
+    const_iterator() = default;
+    explicit const_iterator(const std::uint16_t* p) : p_(p) {}
+    float operator*() const { return uf16::decode(*p_); }
+    float operator[](difference_type k) const { return uf16::decode(p_[k]); }
+    const_iterator& operator++() { return ++p_, *this; }
+    const_iterator operator++(int) { const_iterator t = *this; ++p_; return t; }
+    const_iterator& operator--() { return --p_, *this; }
+    const_iterator operator--(int) { const_iterator t = *this; --p_; return t; }
+    const_iterator& operator+=(difference_type k) { return p_ += k, *this; }
+    const_iterator& operator-=(difference_type k) { return p_ -= k, *this; }
+    friend const_iterator operator+(const_iterator a, difference_type k) { return a += k; }
+    friend const_iterator operator+(difference_type k, const_iterator a) { return a += k; }
+    friend const_iterator operator-(const_iterator a, difference_type k) { return a -= k; }
+    friend difference_type operator-(const_iterator a, const_iterator b) { return a.p_ - b.p_; }
+    friend bool operator==(const_iterator a, const_iterator b) { return a.p_ == b.p_; }
+    friend auto operator<=>(const_iterator a, const_iterator b) { return a.p_ <=> b.p_; }
+
+   private:
+    const std::uint16_t* p_ = nullptr;
+  };
+
+  Uf16Column() = default;
+
+  std::size_t size() const { return codes_.size(); }
+  bool empty() const { return codes_.empty(); }
+  float operator[](std::size_t i) const { return uf16::decode(codes_[i]); }
+  // Sets element i to v rounded to the format; v must be representable (aborts otherwise).
+  void set(std::size_t i, double v) { codes_[i] = checked_encode(v); }
+  std::uint16_t code(std::size_t i) const { return codes_[i]; }
+  void set_code(std::size_t i, std::uint16_t c) { codes_[i] = c; }
+  // New elements are 0 (code 0).
+  void resize(std::size_t n) { codes_.resize(n); }
+  void assign(std::size_t n, double v) { codes_.assign(n, checked_encode(v)); }
+  void assign(std::initializer_list<double> values) {
+    codes_.clear();
+    codes_.reserve(values.size());
+    for (const double v : values) codes_.push_back(checked_encode(v));
+  }
+  void clear() { codes_.clear(); }
+  std::size_t memory_bytes() const { return codes_.size() * sizeof(std::uint16_t); }
+
+  const std::vector<std::uint16_t>& codes() const { return codes_; }
+  Uf16Span view() const { return {codes_.data(), codes_.size()}; }
+  operator Uf16Span() const { return view(); }  // NOLINT: implicit, as a vector to a span
+  const_iterator begin() const { return const_iterator(codes_.data()); }
+  const_iterator end() const { return const_iterator(codes_.data() + codes_.size()); }
+
+  friend bool operator==(const Uf16Column&, const Uf16Column&) = default;
+
+  // Checkpoints (io/checkpoint.hpp): the raw codes.
+  template <class A>
+  void fields(A& a) {
+    a(codes_);
+  }
+
+ private:
+  static std::uint16_t checked_encode(double v) {
+    const auto c = uf16::encode(v);
+    if (!c) assertion_failed("uf16::encode(v): value not representable in a Uf16Column", __FILE__, __LINE__);
+    return *c;
+  }
+  std::vector<std::uint16_t> codes_;
+};
+
+}  // namespace credsim
