@@ -310,6 +310,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
   std::vector<Edits> per_block(blocks);
   parallel_for(blocks, [&](std::size_t b) {
     Edits& local = per_block[b];
+    std::vector<NodeId> draggers;  // a person's dragging friends, in neighbour order
     for (std::size_t ii = b * kRareBlock; ii < std::min(n, (b + 1) * kRareBlock); ++ii) {
       const auto i = static_cast<NodeId>(ii);
       const double r = s.responsiveness[i];
@@ -317,13 +318,18 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       const double pd = spec_.unfriending.drop_prob * response_level(1.0, r, x);
       const auto friends = g.neighbours(i);
       if (pd > 0 && !friends.empty()) {
-        // One draw per dragging friend, in neighbour order; the stream is opened at the first
-        // (a counter-based stream: opening it later changes no draw).
-        std::optional<Rng> rng;
+        // One draw per dragging friend, in neighbour order. The dragging friends are gathered
+        // first without a branch (whether a friend drags is unpredictable), then drawn for.
+        if (draggers.size() < friends.size()) draggers.resize(friends.size());
+        std::size_t count = 0;
         for (NodeId j : friends) {
-          if (!dragging(j)) continue;
-          if (!rng) rng.emplace(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
-          if (rng->bernoulli(pd)) local.removed.emplace_back(std::min(i, j), std::max(i, j));
+          draggers[count] = j;
+          count += dragging(j);
+        }
+        if (count > 0) {
+          Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
+          for (std::size_t k = 0; k < count; ++k)
+            if (rng.bernoulli(pd)) local.removed.emplace_back(std::min(i, draggers[k]), std::max(i, draggers[k]));
         }
       }
       const double pn = spec_.unfriending.new_tie_prob * std::min(1.0, r);
