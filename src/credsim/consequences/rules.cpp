@@ -195,16 +195,19 @@ void Consequences::measure(Tick t, const Society& society, io::MetricsCsv& out,
   const std::size_t n = active_.size();
   std::vector<std::uint8_t> own;
   const auto& decile = wealth_decile ? *wealth_decile : (own = measure::deciles(society.persons.wealth));
-  std::vector<std::uint8_t> holds(n);
+  // Every used effect's holders per wealth decile in one pass over persons.
+  const std::size_t E = std::min<std::size_t>(library_.effects().size(), 64);
+  const std::uint64_t used = used_;
+  const measure::DecileTally tally =
+      measure::tally_by_decile(decile, E, [&](std::size_t i) { return active_[i] & used; });
   for (std::size_t e = 0; e < library_.effects().size(); ++e) {
     const std::uint64_t bit = std::uint64_t{1} << e;
     if (!(used_ & bit)) continue;
-    std::uint64_t count = 0;
-    for (std::size_t i = 0; i < n; ++i) count += holds[i] = (active_[i] & bit) != 0;
+    const std::uint64_t count = tally.flagged_total(e);
     const std::string& name = library_.effects()[e].name;
     out.row(t, "consequences", "effect_share", name, n ? static_cast<double>(count) / n : 0.0);
-    const auto share = measure::share_by_decile(decile, holds);
-    const auto rate = measure::rate_by_decile(decile, holds);
+    const auto share = tally.share(e);
+    const auto rate = tally.rate(e);
     for (int d = 0; d < 10; ++d) {
       out.row(t, "consequences", "effect_holders_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), share[d]);
       out.row(t, "consequences", "effect_rate_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), rate[d]);

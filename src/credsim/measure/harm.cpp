@@ -309,20 +309,23 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     for (std::size_t e = 0; e < effects.size() && e < kMaxEffects; ++e)
       (effects[e].sanction ? sanction_bits : privilege_bits) |= std::uint64_t{1} << e;
     const auto& active = consequences.active();
-    std::uint64_t wrongly = 0;
-    wrongly = count_where(n, [&](std::size_t i) { return std::uint64_t{wrong_active[i] && (active[i] & sanction_bits)}; });
+    std::vector<std::uint8_t> own;
+    const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(p.wealth));
+    // One pass: flag 0 sanctioned, 1 privileged, 2 wrongly sanctioned (an active wrong record and a sanction).
+    const measure::DecileTally tally = measure::tally_by_decile(decile, 3, [&](std::size_t i) {
+      const std::uint64_t a = active[i];
+      const bool sanctioned = (a & sanction_bits) != 0;
+      return std::uint64_t{sanctioned} | std::uint64_t{(a & privilege_bits) != 0} << 1 |
+             std::uint64_t{sanctioned && wrong_active[i]} << 2;
+    });
+    const std::uint64_t wrongly = tally.flagged_total(2);
     out.row(t, kHarm, "wrongly_sanctioned_share", "", ratio(static_cast<double>(wrongly), dn));
     out.row(t, kHarm, "time_to_correction_mean", "", ratio(delay, static_cast<double>(corrected)));
     out.row(t, kHarm, "wrong_never_corrected_share", "", ratio(static_cast<double>(old_active), static_cast<double>(old_wrong)));
-
-    std::vector<std::uint8_t> own;
-    const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(p.wealth));
-    std::vector<std::uint8_t> flag(n);
-    for (const auto& [metric, bits] : {std::pair<const char*, std::uint64_t>{"sanctioned_rate_by_wealth_decile", sanction_bits},
-                                       std::pair<const char*, std::uint64_t>{"privileged_rate_by_wealth_decile", privilege_bits}}) {
-      parallel_for(n, [&](std::size_t i) { flag[i] = (active[i] & bits) != 0; });
-      const auto rate = measure::rate_by_decile(decile, flag);
-      for (int d = 0; d < 10; ++d) out.row(t, kHarm, metric, fmt::format("d{:02}", d + 1), rate[d]);
+    const char* metric[] = {"sanctioned_rate_by_wealth_decile", "privileged_rate_by_wealth_decile"};
+    for (std::size_t f = 0; f < 2; ++f) {
+      const auto rate = tally.rate(f);
+      for (int d = 0; d < 10; ++d) out.row(t, kHarm, metric[f], fmt::format("d{:02}", d + 1), rate[d]);
     }
   }
 

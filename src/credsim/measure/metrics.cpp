@@ -111,18 +111,16 @@ void measure_composite(Tick t, const Composite& c, const Society& s, const Measu
   // Who holds the privileges, by wealth decile (decile 1 = poorest tenth, by current wealth).
   std::vector<std::uint8_t> own;
   const auto& decile = wealth_decile ? *wealth_decile : (own = measure::deciles(s.persons.wealth));
-  std::vector<std::uint8_t> holds(n);
+  // Every privilege's holders per decile in one pass (the mask is derived from the score when read).
+  const PublishedBytes priv = c.privileges();
+  const measure::DecileTally tally = measure::tally_by_decile(
+      decile, kPrivileges, [&](std::size_t i) { return priv[i] & ((1u << kPrivileges) - 1); });
   for (int k = 0; k < kPrivileges; ++k) {
-    const std::uint8_t bit = static_cast<std::uint8_t>(1u << k);
-    std::uint64_t holders = 0;
-    const PublishedBytes priv = c.privileges();  // derived from the score when read
-#pragma omp parallel for schedule(static) reduction(+ : holders)
-    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
-      holders += holds[static_cast<std::size_t>(i)] = (priv[static_cast<std::size_t>(i)] & bit) != 0;
+    const std::uint64_t holders = tally.flagged_total(static_cast<std::size_t>(k));
     const std::string_view name = kPrivilegeNames[k];
     out.row(t, sys, "privilege_share", name, n ? static_cast<double>(holders) / n : 0.0);
-    const auto share = measure::share_by_decile(decile, holds);
-    const auto rate = measure::rate_by_decile(decile, holds);
+    const auto share = tally.share(static_cast<std::size_t>(k));
+    const auto rate = tally.rate(static_cast<std::size_t>(k));
     for (int d = 0; d < 10; ++d) {
       out.row(t, sys, "privilege_holders_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), share[d]);
       out.row(t, sys, "privilege_rate_by_wealth_decile", fmt::format("{}:d{:02}", name, d + 1), rate[d]);

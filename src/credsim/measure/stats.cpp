@@ -46,8 +46,10 @@ inline std::size_t bin_index(double v, double lo, double w, std::size_t bins) {
 // every element's place is fixed by n alone, never by the thread count. Stability makes the
 // result the order by (key, input position). Passes whose digit is the same for every element
 // (e.g. the high exponent bytes) are skipped.
+// `scratch`: the second buffer (resized to n; its storage may end up in v and v's in it), for
+// callers that sort several arrays in turn and keep one buffer for all of them.
 template <class T, class KeyFn>
-void radix_sort(std::vector<T>& v, KeyFn key) {
+void radix_sort(std::vector<T>& v, KeyFn key, std::vector<T>& tmp) {
   const std::size_t n = v.size();
   if (n < 4096) {  // small: same permutation (stable by key), without the pass overhead
     std::stable_sort(v.begin(), v.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
@@ -58,10 +60,19 @@ void radix_sort(std::vector<T>& v, KeyFn key) {
   constexpr std::size_t kRadix = std::size_t{1} << kBits;
   constexpr std::uint64_t kMask = kRadix - 1;
   const std::size_t nb = (n + kBlock - 1) / kBlock;
-  std::vector<T> tmp(n);
+  tmp.resize(n);
   std::vector<std::size_t> pos(nb * kRadix);
+  // A few blocks (the slices of quantiles_and_gini at a million values) run on one thread: the
+  // same places (fixed by the blocks), without two parallel regions a pass.
+  auto blocks = [&](auto&& fn) {
+    if (nb < 4) {
+      for (std::size_t b = 0; b < nb; ++b) fn(b);
+    } else {
+      parallel_for(nb, fn);
+    }
+  };
   for (unsigned shift = 0; shift < 64; shift += kBits) {
-    parallel_for(nb, [&](std::size_t b) {
+    blocks([&](std::size_t b) {
       std::size_t* c = &pos[b * kRadix];
       std::fill(c, c + kRadix, std::size_t{0});
       const std::size_t hi = std::min(n, (b + 1) * kBlock);
@@ -79,13 +90,19 @@ void radix_sort(std::vector<T>& v, KeyFn key) {
       if (run - start == n) trivial = true;
     }
     if (trivial) continue;
-    parallel_for(nb, [&](std::size_t b) {
+    blocks([&](std::size_t b) {
       std::size_t* p = &pos[b * kRadix];
       const std::size_t hi = std::min(n, (b + 1) * kBlock);
       for (std::size_t i = b * kBlock; i < hi; ++i) tmp[p[(key(v[i]) >> shift) & kMask]++] = v[i];
     });
     v.swap(tmp);
   }
+}
+
+template <class T, class KeyFn>
+void radix_sort(std::vector<T>& v, KeyFn key) {
+  std::vector<T> tmp;
+  radix_sort(v, key, tmp);
 }
 
 // Sorted copy of the values. −0.0 becomes +0.0 (x + 0.0 does that in round-to-nearest) so that
@@ -325,7 +342,42 @@ QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double
   double first = 0;
   std::vector<double> buf;
   const std::size_t nblk = nb;  // fixed blocks of x for the counting and gathering passes
-  std::vector<std::uint64_t> less(nblk), eq(nblk), in(nblk);
+  // One counting pass for all slices (instead of one per slice): per block, the keys below and
+  // equal to each inner bound, and the keys strictly inside each slice. With the bounds
+  // B_0 ≤ … ≤ B_{C−2} (bound[j].key), a key k lies inside slice s = #{j : B_j < k} when s is the
+  // last slice or k < B_s, and inside no other slice.
+  const std::size_t J = C - 1;  // inner bounds
+  std::vector<std::uint64_t> B(J);
+  for (std::size_t j = 0; j < J; ++j) B[j] = bound[j].key;
+  std::vector<std::uint64_t> less_b(nblk * J), eq_b(nblk * J), in_b(nblk * C);
+  parallel_for(nblk, [&](std::size_t b) {
+    std::uint64_t* lb = &less_b[b * J];
+    std::uint64_t* eb = &eq_b[b * J];
+    std::uint64_t* ib = &in_b[b * C];
+    const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
+    for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
+      const std::uint64_t k = key(i);
+      std::size_t sl = 0;
+      for (std::size_t j = 0; j < J; ++j) {
+        lb[j] += k < B[j];
+        eb[j] += k == B[j];
+        sl += B[j] < k;
+      }
+      ib[sl] += sl == J || k < B[sl];
+    }
+  });
+  std::vector<std::uint64_t> in(nblk);
+  // The slice buffer and the sort's second buffer, allocated once at the largest slice's size
+  // (the same peak as a pair per slice, without allocating and zeroing them for every slice).
+  std::uint64_t largest = 0;
+  for (std::size_t c = 0; c < C; ++c) {
+    std::uint64_t m = 0;
+    for (std::size_t b = 0; b < nblk; ++b) m += in_b[b * C + c];
+    largest = std::max(largest, m);
+  }
+  std::vector<double> tmp;
+  buf.reserve(largest);
+  tmp.reserve(largest);
   for (std::size_t c = 0; c < C; ++c) {
     // Every position in the slice has a key in [L, U] (L: the key at P_c, U: at P_{c+1}); the
     // keys strictly between are gathered and sorted, the runs of L before and U after them
@@ -333,32 +385,27 @@ QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double
     const bool hasL = c > 0, hasU = c + 1 < C;
     const std::uint64_t L = hasL ? bound[c - 1].key : 0, U = hasU ? bound[c].key : 0;
     auto inside = [&](std::uint64_t k) { return (!hasL || k > L) && (!hasU || k < U); };
-    parallel_for(nblk, [&](std::size_t b) {
-      std::uint64_t l = 0, e = 0, m = 0;
-      const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
-      for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
-        const std::uint64_t k = key(i);
-        if (hasL && k < L) ++l;
-        else if (hasL && k == L) ++e;
-        else if (inside(k)) ++m;
-      }
-      less[b] = l, eq[b] = e, in[b] = m;
-    });
     std::uint64_t nless = 0, neq = 0, m = 0;
     for (std::size_t b = 0; b < nblk; ++b) {
-      nless += less[b], neq += eq[b];
-      const std::uint64_t cb = in[b];
+      if (hasL) nless += less_b[b * J + c - 1], neq += eq_b[b * J + c - 1];
       in[b] = m;  // where block b's inside elements start
-      m += cb;
+      m += in_b[b * C + c];
     }
     buf.resize(m);
     parallel_for(nblk, [&](std::size_t b) {
+      // Without a branch: every value is written at the next free place of the block's range
+      // and the place advances when it is inside; the loop ends when the range is full (all
+      // of the block's inside values are in), so no write leaves the range.
       std::size_t w = in[b];
+      const std::size_t end = w + in_b[b * C + c];
       const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
-      for (std::size_t i = b * kReduceBlock; i < hi; ++i)
-        if (inside(key(i))) buf[w++] = static_cast<double>(x[i]) + 0.0;
+      for (std::size_t i = b * kReduceBlock; i < hi && w < end; ++i) {
+        const double v = static_cast<double>(x[i]);
+        buf[w] = v + 0.0;
+        w += inside(order_bits(v)) ? 1 : 0;
+      }
     });
-    radix_sort(buf, [](double d) { return order_bits(d); });
+    radix_sort(buf, [](double d) { return order_bits(d); }, tmp);
     const std::size_t p0 = P[c], p1 = P[c + 1];
     const std::size_t start = hasL ? static_cast<std::size_t>(nless + neq) : 0;  // first inside position
     const double lv = hasL ? from_order_bits(L) : 0.0, uv = hasU ? from_order_bits(U) : 0.0;
@@ -471,6 +518,27 @@ std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
   std::vector<double> out(kDeciles, 0.0);
   for (std::size_t d = 0; d < kDeciles; ++d)
     if (total[d] > 0) out[d] = static_cast<double>(flagged[d]) / static_cast<double>(total[d]);
+  return out;
+}
+
+std::uint64_t DecileTally::flagged_total(std::size_t f) const {
+  std::uint64_t all = 0;
+  for (const auto c : flagged[f]) all += c;
+  return all;
+}
+
+std::vector<double> DecileTally::share(std::size_t f) const {  // as share_by_decile
+  const std::uint64_t all = flagged_total(f);
+  std::vector<double> out(kDeciles, 0.0);
+  if (all == 0) return out;
+  for (std::size_t d = 0; d < kDeciles; ++d) out[d] = static_cast<double>(flagged[f][d]) / static_cast<double>(all);
+  return out;
+}
+
+std::vector<double> DecileTally::rate(std::size_t f) const {  // as rate_by_decile
+  std::vector<double> out(kDeciles, 0.0);
+  for (std::size_t d = 0; d < kDeciles; ++d)
+    if (total[d] > 0) out[d] = static_cast<double>(flagged[f][d]) / static_cast<double>(total[d]);
   return out;
 }
 

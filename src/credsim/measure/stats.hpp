@@ -2,6 +2,7 @@
 // correlation) over up to 1e8 values: O(n) or O(n log n), OpenMP-parallel, and byte-identical
 // for any thread count (SPEC §6), so a run's reported measures never depend on the machine.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -82,6 +83,21 @@ std::vector<double> share_by_decile(std::span<const std::uint8_t> decile,
 // Within each decile, the share of its elements with flag != 0 (0 for an empty decile).
 std::vector<double> rate_by_decile(std::span<const std::uint8_t> decile,
                                    std::span<const std::uint8_t> flag);
+
+// Per-decile counts of up to 64 flags per element, in one pass: total[d] = the elements of
+// decile d, flagged[f][d] = those among them with bit f of mask(i) set (mask(i) < 2^flags;
+// decile[i] < 10, asserted). share(f) and rate(f) are share_by_decile and rate_by_decile of the
+// flag column (mask(i) >> f) & 1, the same doubles, so several flag columns of one decile
+// ranking cost one pass instead of two each. Integer counts: the same for any thread count.
+struct DecileTally {
+  std::array<std::uint64_t, 10> total{};
+  std::vector<std::array<std::uint64_t, 10>> flagged;  // one per flag
+  std::uint64_t flagged_total(std::size_t f) const;     // Σ_d flagged[f][d]
+  std::vector<double> share(std::size_t f) const;
+  std::vector<double> rate(std::size_t f) const;
+};
+template <class Mask>
+DecileTally tally_by_decile(std::span<const std::uint8_t> decile, std::size_t flags, Mask mask);
 
 // Spearman rank correlation: Pearson correlation of the ranks, tied values given their average
 // rank. NaN when n < 2 or either side is constant (the correlation is undefined there).

@@ -233,6 +233,38 @@ std::vector<double> quantiles_where(std::span<const float> x, Keep keep, std::sp
 }
 
 
+template <class Mask>
+DecileTally tally_by_decile(std::span<const std::uint8_t> decile, std::size_t flags, Mask mask) {
+  assert(flags <= 64);
+  constexpr std::size_t kD = 10;
+  const std::size_t n = decile.size(), per = kD * (flags + 1);  // per thread: totals, then each flag's
+  const int nt = omp_get_max_threads();
+  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
+    h.assign(per, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+      const auto i = static_cast<std::size_t>(ii);
+      const std::size_t d = decile[i];
+      assert(d < kD);
+      ++h[d];
+      for (std::uint64_t m = static_cast<std::uint64_t>(mask(i)); m; m &= m - 1)
+        ++h[kD * (1 + static_cast<std::size_t>(std::countr_zero(m))) + d];
+    }
+  }
+  DecileTally out;
+  out.flagged.assign(flags, {});
+  for (const auto& h : local) {
+    if (h.empty()) continue;
+    for (std::size_t d = 0; d < kD; ++d) out.total[d] += h[d];
+    for (std::size_t f = 0; f < flags; ++f)
+      for (std::size_t d = 0; d < kD; ++d) out.flagged[f][d] += h[kD * (1 + f) + d];
+  }
+  return out;
+}
+
 template <class Keep, class Get>
 double mean_where(std::size_t n, Keep keep, Get get) {
   std::uint64_t kept = 0;

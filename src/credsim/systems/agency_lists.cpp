@@ -410,8 +410,10 @@ void AgencyLists::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   out.row(t, name_, "delisted_on_appeal_total", "", static_cast<double>(delisted_on_appeal_));
   std::vector<std::uint8_t> own;  // only if no shared ranking (a system measured on its own)
   const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(ctx.society.persons.wealth));
-  const auto black_rate = measure::rate_by_decile(decile, listed_);
-  const auto red_rate = measure::rate_by_decile(decile, red_);
+  const measure::DecileTally tally = measure::tally_by_decile(
+      decile, 2, [&](std::size_t i) { return unsigned{listed_[i] != 0} | unsigned{red_[i] != 0} << 1; });
+  const auto black_rate = tally.rate(0);
+  const auto red_rate = tally.rate(1);
   for (int d = 0; d < 10; ++d) {
     out.row(t, name_, "black_rate_by_wealth_decile", fmt::format("d{:02}", d + 1), black_rate[d]);
     out.row(t, name_, "red_rate_by_wealth_decile", fmt::format("d{:02}", d + 1), red_rate[d]);

@@ -450,8 +450,9 @@ void CourtList::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   row("businesses_listed", "", static_cast<double>(businesses_listed_));
   std::vector<std::uint8_t> own;  // only if no shared ranking (a system measured on its own)
   const auto& decile = ctx.wealth_decile ? *ctx.wealth_decile : (own = measure::deciles(ctx.society.persons.wealth));
-  const auto rate = measure::rate_by_decile(decile, listed_);
-  const auto share = measure::share_by_decile(decile, listed_);
+  const measure::DecileTally tally = measure::tally_by_decile(decile, 1, [&](std::size_t i) { return listed_[i] != 0; });
+  const auto rate = tally.rate(0);
+  const auto share = tally.share(0);
   for (int d = 0; d < 10; ++d) {
     row("listed_rate_by_wealth_decile", fmt::format("d{:02}", d + 1), rate[d]);
     row("listed_by_wealth_decile", fmt::format("d{:02}", d + 1), share[d]);

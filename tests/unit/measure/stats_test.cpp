@@ -510,6 +510,60 @@ TEST(Stats, DecileSharesMatchLoop) {
   EXPECT_NEAR(sum, 1.0, 1e-12);
 }
 
+// The one-pass tally of several flags per decile against a loop per flag and against
+// share_by_decile / rate_by_decile on each flag column: the same doubles, for flags that are
+// dense, sparse, never set (share all 0) and always set, with deciles that leave one empty
+// (rate 0), and the same for 1 and 2 threads.
+TEST(Stats, DecileTallyMatchesPerFlagLoopsAndKernels) {
+  std::mt19937_64 g(53);
+  const std::size_t n = 70001, F = 64;
+  std::vector<std::uint8_t> d = deciles(uniform(n, 54));
+  for (std::size_t i = 0; i < n; ++i)
+    if (d[i] == 4) d[i] = 5;  // decile 4 empty
+  std::vector<std::uint64_t> mask(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t m = g() & g();  // about a quarter of the bits
+    m &= ~(std::uint64_t{1} << 7);                    // flag 7 never set
+    m |= std::uint64_t{1} << 9;                        // flag 9 always set
+    if (g() % 1000) m &= ~(std::uint64_t{1} << 20);    // flag 20 rare
+    mask[i] = m;
+  }
+  auto run = [&] { return tally_by_decile(d, F, [&](std::size_t i) { return mask[i]; }); };
+  const DecileTally t = run();
+  std::array<std::uint64_t, 10> total{};
+  for (std::size_t i = 0; i < n; ++i) ++total[d[i]];
+  EXPECT_EQ(t.total, total);
+  EXPECT_EQ(t.total[4], 0u);
+  for (std::size_t f = 0; f < F; ++f) {
+    std::array<std::uint64_t, 10> want{};
+    std::vector<std::uint8_t> col(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      col[i] = (mask[i] >> f) & 1;
+      want[d[i]] += col[i];
+    }
+    EXPECT_EQ(t.flagged[f], want) << "flag " << f;
+    EXPECT_EQ(t.flagged_total(f), std::accumulate(want.begin(), want.end(), std::uint64_t{0}));
+    EXPECT_TRUE(same_bytes(t.share(f), share_by_decile(d, col))) << "flag " << f;
+    EXPECT_TRUE(same_bytes(t.rate(f), rate_by_decile(d, col))) << "flag " << f;
+  }
+  EXPECT_EQ(t.flagged_total(7), 0u);
+  EXPECT_EQ(t.flagged_total(9), n);
+  EXPECT_EQ(t.rate(9)[4], 0.0);
+  for (double s : t.share(7)) EXPECT_EQ(s, 0.0);
+  // Fewer flags than mask bits is a precondition; three flags of a narrow mask:
+  const DecileTally three = tally_by_decile(d, 3, [&](std::size_t i) { return mask[i] & 7; });
+  for (std::size_t f = 0; f < 3; ++f) EXPECT_EQ(three.flagged[f], t.flagged[f]);
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const DecileTally one = run();
+  omp_set_num_threads(2);
+  const DecileTally two = run();
+  omp_set_num_threads(saved);
+  EXPECT_EQ(one.total, two.total);
+  EXPECT_EQ(one.flagged, two.flagged);
+  EXPECT_EQ(one.flagged, t.flagged);
+}
+
 TEST(Stats, SpearmanMatchesPearsonOfNaiveRanks) {
   for (std::uint64_t seed : {61u, 62u}) {
     const auto a = lumpy(800, seed, 0.5);
