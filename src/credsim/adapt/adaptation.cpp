@@ -368,15 +368,37 @@ void Adaptation::measure(const SimContext& ctx, io::MetricsCsv& out) const {
   if (!active() || !ctx.adapt_view) return;
   const Tick t = ctx.tick;
   const std::size_t n = state_.responsiveness.size();
-  auto mean = [&](auto&& value) {
-    return n ? deterministic_sum<double>(n, [&](std::size_t i) { return static_cast<double>(value(i)); }) / static_cast<double>(n)
-             : 0.0;
+  const AdaptView& v = *ctx.adapt_view;
+  // Every mean's column sums in one parallel pass over deterministic_sum's blocks: within a block
+  // each column is summed in index order, the block sums are added in block order, so each sum
+  // is the same bytes as deterministic_sum's (column -1: responsiveness; then responses in use).
+  std::vector<int> cols{-1};
+  for (int k = 0; k < 7; ++k)
+    if (v.in_use(k)) cols.push_back(k);
+  const std::size_t C = cols.size(), nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<double> partial(nb * C, 0.0);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t bi = 0; bi < static_cast<std::int64_t>(nb); ++bi) {
+    const auto b = static_cast<std::size_t>(bi);
+    const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+    for (std::size_t c = 0; c < C; ++c) {
+      auto block_sum = [&](auto get) {
+        double s{};
+        for (std::size_t i = lo; i < hi; ++i) s += static_cast<double>(get(i));
+        partial[b * C + c] = s;
+      };
+      if (cols[c] < 0) block_sum([&](std::size_t i) { return state_.responsiveness[i]; });
+      else v.with(cols[c], block_sum);
+    }
+  }
+  auto mean = [&](std::size_t c) {
+    double total{};
+    for (std::size_t b = 0; b < nb; ++b) total += partial[b * C + c];
+    return n ? total / static_cast<double>(n) : 0.0;
   };
   constexpr std::string_view kAdapt = "adapt";
-  out.row(t, kAdapt, "responsiveness_mean", "", mean([&](std::size_t i) { return state_.responsiveness[i]; }));
-  const AdaptView& v = *ctx.adapt_view;
-  for (int k = 0; k < 7; ++k)
-    if (v.in_use(k)) v.with(k, [&](auto get) { out.row(t, kAdapt, std::string(AdaptView::kNames[k]) + "_mean", "", mean(get)); });
+  out.row(t, kAdapt, "responsiveness_mean", "", mean(0));
+  for (std::size_t c = 1; c < C; ++c) out.row(t, kAdapt, std::string(AdaptView::kNames[cols[c]]) + "_mean", "", mean(c));
   out.row(t, kAdapt, "ties_cut_total", "", static_cast<double>(state_.ties_cut_total));
   out.row(t, kAdapt, "ties_formed_total", "", static_cast<double>(state_.ties_formed_total));
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace credsim {
@@ -36,6 +37,30 @@ T deterministic_sum(std::size_t n, Fn&& fn) {
   T total{};
   for (const T& p : partial) total += p;
   return total;
+}
+
+// Two sums over i < n with deterministic_sum's fixed blocks in one pass: fn(i, a, b) adds
+// element i's terms to its block's two accumulators (value-initialised), and the block sums are
+// added in block order. Each total is the same sequence of additions, so the same bytes, as a
+// deterministic_sum of its own terms.
+template <class A, class B, class Fn>
+std::pair<A, B> deterministic_sum2(std::size_t n, Fn&& fn) {
+  const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<A> pa(nb, A{});
+  std::vector<B> pb(nb, B{});
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t bi = 0; bi < static_cast<std::int64_t>(nb); ++bi) {
+    const auto b = static_cast<std::size_t>(bi);
+    const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+    A a{};
+    B c{};
+    for (std::size_t i = lo; i < hi; ++i) fn(i, a, c);
+    pa[b] = a, pb[b] = c;
+  }
+  A ta{};
+  B tb{};
+  for (std::size_t b = 0; b < nb; ++b) ta += pa[b], tb += pb[b];
+  return {ta, tb};
 }
 
 }  // namespace credsim

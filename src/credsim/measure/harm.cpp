@@ -49,25 +49,29 @@ double score_assortativity(const graph::Csr& g, std::span<const float> s) {
   auto finite_nb = [&](std::size_t u) -> std::uint64_t {
     return non_finite > 0 ? counted[u] : g.degree(static_cast<NodeId>(u));
   };
-  const auto arcs = deterministic_sum<std::uint64_t>(n, [&](std::size_t u) { return finite_nb(u); });
-  if (arcs == 0) return kNaN;
-  const double m = deterministic_sum<double>(n, [&](std::size_t u) {
-                     const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
-                     return c ? c * static_cast<double>(s[u]) : 0.0;
-                   }) / static_cast<double>(arcs);
-  const double var = deterministic_sum<double>(n, [&](std::size_t u) {
-    const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
-    if (!c) return 0.0;
-    const double d = static_cast<double>(s[u]) - m;
-    return c * d * d;
+  // Two passes, each taking two sums over deterministic_sum's blocks (each the same additions,
+  // so the same bytes, as a deterministic_sum of its own): the arcs and the weighted sum of
+  // scores, then the variance and covariance about their mean.
+  const auto [arcs, wsum] = deterministic_sum2<std::uint64_t, double>(n, [&](std::size_t u, std::uint64_t& a, double& w) {
+    const std::uint64_t f = finite_nb(u);
+    a += f;
+    const std::uint32_t c = static_cast<std::uint32_t>(f);
+    w += c ? c * static_cast<double>(s[u]) : 0.0;
   });
-  const double cov = deterministic_sum<double>(n, [&](std::size_t u) {
-    if (!finite_nb(u)) return 0.0;
-    const double du = static_cast<double>(s[u]) - m;
-    double c = 0;
+  if (arcs == 0) return kNaN;
+  const double m = wsum / static_cast<double>(arcs);
+  const auto [var, cov] = deterministic_sum2<double, double>(n, [&](std::size_t u, double& va, double& co) {
+    const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
+    if (!c) {
+      va += 0.0, co += 0.0;
+      return;
+    }
+    const double d = static_cast<double>(s[u]) - m;
+    va += c * d * d;
+    double cu = 0;
     for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
-      if (std::isfinite(s[v])) c += du * (static_cast<double>(s[v]) - m);
-    return c;
+      if (std::isfinite(s[v])) cu += d * (static_cast<double>(s[v]) - m);
+    co += cu;
   });
   return var > 0 ? cov / var : kNaN;
 }

@@ -19,8 +19,9 @@ std::string quantile_key(double p) { return fmt::format("p{}", static_cast<int>(
 // order itself) from the sorted values a slice at a time (quantiles_and_gini: a slice of
 // scratch, not a sorted copy); mean and sd read the column in place.
 void distribution(Tick t, std::string_view sys, std::string_view what, std::span<const double> x, io::MetricsCsv& out) {
-  out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean(x));
-  out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev(x));
+  const measure::MeanSd ms = measure::mean_and_stdev(x);
+  out.row(t, sys, fmt::format("{}_mean", what), "", ms.mean);
+  out.row(t, sys, fmt::format("{}_sd", what), "", ms.sd);
   const measure::QuantilesGini qg = measure::quantiles_and_gini(x, kReportedQuantiles);
   const auto& q = qg.quantiles;
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
@@ -31,8 +32,9 @@ void distribution(Tick t, std::string_view sys, std::string_view what, std::span
 // of each value (the same values as from the sorted column, without sorting or copying).
 void distribution(Tick t, std::string_view sys, std::string_view what, std::size_t n, const measure::ValueCounts& c,
                   auto get, io::MetricsCsv& out) {
-  out.row(t, sys, fmt::format("{}_mean", what), "", measure::mean_of(n, get));
-  out.row(t, sys, fmt::format("{}_sd", what), "", measure::stdev_of(n, get));
+  const measure::MeanSd ms = measure::mean_and_stdev_of(n, get);
+  out.row(t, sys, fmt::format("{}_mean", what), "", ms.mean);
+  out.row(t, sys, fmt::format("{}_sd", what), "", ms.sd);
   const auto q = measure::quantiles_of_counts(c, kReportedQuantiles);
   for (std::size_t k = 0; k < q.size(); ++k) out.row(t, sys, fmt::format("{}_quantile", what), quantile_key(kReportedQuantiles[k]), q[k]);
   out.row(t, sys, fmt::format("{}_gini", what), "", measure::gini_of_counts(c));

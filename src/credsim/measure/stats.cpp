@@ -48,7 +48,9 @@ inline std::size_t bin_index(double v, double lo, double w, std::size_t bins) {
 // (e.g. the high exponent bytes) are skipped.
 // `scratch`: the second buffer (resized to n; its storage may end up in v and v's in it), for
 // callers that sort several arrays in turn and keep one buffer for all of them.
-template <class T, class KeyFn>
+// KeyBits: how many low bits of the key can differ (32 for the order bits of floats: three
+// passes instead of six).
+template <unsigned KeyBits = 64, class T, class KeyFn>
 void radix_sort(std::vector<T>& v, KeyFn key, std::vector<T>& tmp) {
   const std::size_t n = v.size();
   if (n < 4096) {  // small: same permutation (stable by key), without the pass overhead
@@ -71,7 +73,7 @@ void radix_sort(std::vector<T>& v, KeyFn key, std::vector<T>& tmp) {
       parallel_for(nb, fn);
     }
   };
-  for (unsigned shift = 0; shift < 64; shift += kBits) {
+  for (unsigned shift = 0; shift < KeyBits; shift += kBits) {
     blocks([&](std::size_t b) {
       std::size_t* c = &pos[b * kRadix];
       std::fill(c, c + kRadix, std::size_t{0});
@@ -99,11 +101,25 @@ void radix_sort(std::vector<T>& v, KeyFn key, std::vector<T>& tmp) {
   }
 }
 
-template <class T, class KeyFn>
+template <unsigned KeyBits = 64, class T, class KeyFn>
 void radix_sort(std::vector<T>& v, KeyFn key) {
   std::vector<T> tmp;
-  radix_sort(v, key, tmp);
+  radix_sort<KeyBits>(v, key, tmp);
 }
+
+// The order of a float as a 32-bit unsigned integer (order_bits' rule for floats: −0.0 read as
+// +0.0, NaN excluded). Two floats compare as their doubles do, so a stable sort by this key is
+// the same permutation as by order_bits of the doubles.
+inline std::uint32_t order_bits32(float v) {
+  const auto u = std::bit_cast<std::uint32_t>(v + 0.0f);
+  constexpr std::uint32_t kSign = std::uint32_t{1} << 31;
+  return (u & kSign) != 0 ? ~u : (u | kSign);
+}
+// The radix key of a column's values: 32 bits for floats, 64 for doubles.
+inline std::uint32_t sort_key(float v) { return order_bits32(v); }
+inline std::uint64_t sort_key(double v) { return order_bits(v); }
+template <class V>
+inline constexpr unsigned kSortKeyBits = sizeof(V) == 4 ? 32 : 64;
 
 // Sorted copy of the values. −0.0 becomes +0.0 (x + 0.0 does that in round-to-nearest) so that
 // equal-comparing values are also equal bytes and the sorted array does not depend on the sort.
@@ -159,6 +175,20 @@ double stdev(std::span<const double> x) {
   });
   const double var = (s2 - s1 * s1 / static_cast<double>(n)) / static_cast<double>(n);
   return std::sqrt(std::max(var, 0.0));
+}
+
+MeanSd mean_and_stdev(std::span<const double> x) {
+  if (x.empty()) return {kNaN, kNaN};
+  const std::size_t n = x.size();
+  const double m = mean(x);
+  // stdev's two sums about m (the same terms, each summed as its own deterministic_sum).
+  const auto [s1, s2] = deterministic_sum2<double, double>(n, [&](std::size_t i, double& a, double& b) {
+    const double d = x[i] - m;
+    a += d;
+    b += d * d;
+  });
+  const double var = (s2 - s1 * s1 / static_cast<double>(n)) / static_cast<double>(n);
+  return {m, std::sqrt(std::max(var, 0.0))};
 }
 
 std::vector<double> sorted(std::span<const double> x) {
@@ -482,7 +512,7 @@ RankOrder rank_order_of(Span b) {
   parallel_for(n, [&](std::size_t i) { r.order[i] = static_cast<std::uint32_t>(i); });
   // Indices sorted by (b, index): the stable radix sort from index order, reading each key
   // where it lies (4 + 4 bytes a value instead of a 16-byte key/index pair and its buffer).
-  radix_sort(r.order, [&](std::uint32_t i) { return order_bits(static_cast<double>(b[i])); });
+  radix_sort<kSortKeyBits<V>>(r.order, [&](std::uint32_t i) { return std::uint64_t{sort_key(b[i])}; });
   r.tie_with_prev.assign((n + 63) / 64, 0);
   parallel_for(r.tie_with_prev.size(), [&](std::size_t w) {
     std::uint64_t bits = 0;
@@ -597,7 +627,7 @@ double spearman_finite(const RankOrder& b, std::span<const float> a) {
       for (std::size_t i = 0; i < n; ++i)
         if (keep(i)) idx.push_back(static_cast<std::uint32_t>(i));
       m = idx.size();
-      radix_sort(idx, [&](std::uint32_t i) { return order_bits(static_cast<double>(a[i])); });
+      radix_sort<32>(idx, [&](std::uint32_t i) { return std::uint64_t{order_bits32(a[i])}; });
       const std::size_t nb = (m + kReduceBlock - 1) / kReduceBlock;
       parallel_for(nb, [&](std::size_t blk) {
         const std::size_t lo = blk * kReduceBlock, hi = std::min<std::size_t>(m, lo + kReduceBlock);

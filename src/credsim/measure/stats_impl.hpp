@@ -313,6 +313,19 @@ double stdev_of(std::size_t n, Get get) {
 }
 
 template <class Get>
+MeanSd mean_and_stdev_of(std::size_t n, Get get) {
+  if (n == 0) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  const double m = mean_of(n, get);
+  const auto [s1, s2] = deterministic_sum2<double, double>(n, [&](std::size_t i, double& a, double& b) {
+    const double d = static_cast<double>(get(i)) - m;
+    a += d;
+    b += d * d;
+  });
+  const double var = (s2 - s1 * s1 / static_cast<double>(n)) / static_cast<double>(n);
+  return {m, std::sqrt(std::max(var, 0.0))};
+}
+
+template <class Get>
 bool count_integers(std::size_t n, Get get, ValueCounts& out, std::size_t max_range) {
   std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   int bad = 0;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
+#include <utility>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -213,6 +215,34 @@ TEST(Counting, SpearmanIsExactAgainstTheDefinition) {
     expect_same(spearman(af, b), naive_spearman(af, b), what + " non-integer a");
     expect_same(spearman(ai, b_int), naive_spearman(ai, b_int), what + " both integer");
     expect_same(spearman(af, af), naive_spearman(af, af), what + " identical");
+  }
+}
+
+// rank_order of floats (radix sort on 32-bit keys) and of doubles (64-bit) against a comparison
+// sort of (value, index) pairs: the same permutation and tie bits, with negatives, both zeros
+// (equal: ties), infinities, long runs of ties, below and above the radix threshold and on
+// more than four radix blocks (the parallel passes).
+TEST(Counting, RankOrderIsTheSortedValueIndexOrder) {
+  std::mt19937_64 g(17);
+  for (std::size_t n : {1u, 7u, 4095u, 4096u, 70000u, 300000u}) {
+    std::vector<float> f(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto r = g() % 20;
+      f[i] = r == 0 ? 0.0f : r == 1 ? -0.0f : r == 2 ? -std::numeric_limits<float>::infinity() : r == 3 ? 1.5f
+           : r < 8 ? static_cast<float>(static_cast<std::int64_t>(g() % 2001) - 1000) / 8.0f
+                   : std::ldexp(static_cast<float>(g() % 100000) - 50000.0f, static_cast<int>(g() % 60) - 30);
+    }
+    const std::vector<double> d(f.begin(), f.end());
+    std::vector<std::pair<double, std::uint32_t>> want(n);
+    for (std::size_t i = 0; i < n; ++i) want[i] = {d[i] + 0.0, static_cast<std::uint32_t>(i)};
+    std::sort(want.begin(), want.end());
+    for (const RankOrder& o : {rank_order(f), rank_order(d)}) {
+      ASSERT_EQ(o.order.size(), n);
+      for (std::size_t j = 0; j < n; ++j) {
+        ASSERT_EQ(o.order[j], want[j].second) << "n=" << n << " j=" << j;
+        ASSERT_EQ(o.tie(j), j > 0 && want[j].first == want[j - 1].first) << "n=" << n << " j=" << j;
+      }
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // verifiers on random data (O(n²) or fully sorted), edge cases, and byte-identical results for 1 and 2 threads.
 #include "credsim/measure/stats.hpp"
 
+#include "credsim/core/parallel.hpp"
+
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -508,6 +510,33 @@ TEST(Stats, DecileSharesMatchLoop) {
     sum += share[i];
   }
   EXPECT_NEAR(sum, 1.0, 1e-12);
+}
+
+// The fused passes against the separate kernels: the same bytes (deterministic_sum2's two sums
+// against two deterministic_sums; mean_and_stdev against mean and stdev; the accessor version
+// against mean_of and stdev_of), on sizes around the reduce block and far from zero, where the
+// order of the additions shows in the last bits.
+TEST(Stats, FusedSumsAndMomentsMatchTheSeparateKernelsBytes) {
+  for (std::size_t n : {0u, 1u, 2u, 16383u, 16384u, 16385u, 100001u}) {
+    std::vector<double> x = lumpy(n, 900 + n, 0.01);
+    for (std::size_t i = 0; i < n; ++i) x[i] = x[i] * 1e3 + 1e9 + (i % 3 ? 0.1 : -0.3);
+    const auto [a, b] = deterministic_sum2<double, std::uint64_t>(n, [&](std::size_t i, double& s, std::uint64_t& c) {
+      s += x[i] * 0.7;
+      c += i % 5;
+    });
+    EXPECT_TRUE(same_bytes(a, deterministic_sum<double>(n, [&](std::size_t i) { return x[i] * 0.7; }))) << n;
+    EXPECT_EQ(b, deterministic_sum<std::uint64_t>(n, [&](std::size_t i) { return std::uint64_t{i % 5}; })) << n;
+    const MeanSd ms = mean_and_stdev(x);
+    EXPECT_TRUE(same_bytes(ms.mean, mean(x)) || (std::isnan(ms.mean) && std::isnan(mean(x)))) << n;
+    EXPECT_TRUE(same_bytes(ms.sd, stdev(x)) || (std::isnan(ms.sd) && std::isnan(stdev(x)))) << n;
+    auto get = [&](std::size_t i) { return std::floor(x[i]); };
+    const MeanSd mo = mean_and_stdev_of(n, get);
+    EXPECT_TRUE(same_bytes(mo.mean, mean_of(n, get)) || (n == 0 && std::isnan(mo.mean))) << n;
+    EXPECT_TRUE(same_bytes(mo.sd, stdev_of(n, get)) || (n == 0 && std::isnan(mo.sd))) << n;
+  }
+  const MeanSd hand = mean_and_stdev(std::vector<double>{2, 4, 4, 4, 5, 5, 7, 9});
+  EXPECT_EQ(hand.mean, 5.0);
+  EXPECT_EQ(hand.sd, 2.0);
 }
 
 // The one-pass tally of several flags per decile against a loop per flag and against
