@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
@@ -512,7 +513,8 @@ RankOrder rank_order_of(Span b) {
   parallel_for(n, [&](std::size_t i) { r.order[i] = static_cast<std::uint32_t>(i); });
   // Indices sorted by (b, index): the stable radix sort from index order, reading each key
   // where it lies (4 + 4 bytes a value instead of a 16-byte key/index pair and its buffer).
-  radix_sort<kSortKeyBits<V>>(r.order, [&](std::uint32_t i) { return std::uint64_t{sort_key(b[i])}; });
+  using V = std::remove_cvref_t<decltype(b[0])>;  // double or float (a 16-bit column reads as floats)
+  radix_sort<kSortKeyBits<V>>(r.order, [&](std::uint32_t i) { return std::uint64_t{sort_key(static_cast<V>(b[i]))}; });
   r.tie_with_prev.assign((n + 63) / 64, 0);
   parallel_for(r.tie_with_prev.size(), [&](std::size_t w) {
     std::uint64_t bits = 0;
