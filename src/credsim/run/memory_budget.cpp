@@ -16,6 +16,7 @@
 #include "credsim/graph/offsets.hpp"
 #include "credsim/record/ledger.hpp"
 #include "credsim/systems/agency_lists_spec.hpp"
+#include "credsim/systems/fico.hpp"
 #include "credsim/systems/points_spec.hpp"
 #include "credsim/measure/harm_window.hpp"
 
@@ -95,6 +96,21 @@ double ledger_rate(const Scenario& sc) {
 
 }  // namespace
 
+// Derogatory records a FICO-style bureau holds per person at the end: those of its domains that
+// reach the ledger (as ledger_rate counts them), each kept record_validity ticks.
+static double fico_held_per_person(const Scenario& sc, const FicoSpec& f) {
+  auto holds = [&](Domain d) {
+    return std::find(f.domains.begin(), f.domains.end(), domain_name(d)) != f.domains.end();
+  };
+  double per_tick = 0;
+  for (const EventTypeSpec& t : sc.events.types())
+    if (t.kind != EventKind::kDerived && holds(t.domain)) per_tick += (t.rate + t.false_rate) * t.detection;
+  if (holds(Domain::kFinance))
+    per_tick += sc.behaviour.loan_share * sc.behaviour.miss_prob / sc.behaviour.repayment_period;
+  const double ticks = static_cast<double>(f.record_validity > 0 ? std::min(sc.run.ticks, f.record_validity) : sc.run.ticks);
+  return per_tick * ticks;
+}
+
 double expected_ledger_records(const Scenario& sc, double persons) {
   return persons * ledger_rate(sc) * static_cast<double>(sc.run.ticks);
 }
@@ -131,7 +147,8 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
     else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
     else if (d.type == "agency_lists") per_person = 7 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;
     else if (d.type == "corporate") per_person = 2, extra = sc.society.businesses * 120.0, graded++;
-    else if (d.type == "fico") per_person = 40, scored++, graded++;
+    else if (d.type == "fico")  // columns; the derogatory records on file
+      per_person = 40 + fico_held_per_person(sc, d.as<FicoSpec>()) * Fico::kHeldRecordBytes, scored++, graded++;
     else if (d.type == "platform_rating") per_person = 16 + 0.05 * 120, scored++, graded++;
     else per_person = 64;
     add("system " + d.name + " (" + d.type + ")", n * per_person + extra);

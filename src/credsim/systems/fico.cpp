@@ -322,7 +322,7 @@ SystemOutputs Fico::outputs() const {
 std::size_t Fico::memory_bytes() const {
   return score_.size() * (5 * sizeof(float) + 7 * sizeof(std::uint16_t) + 3 * sizeof(std::uint8_t)) +
          category_of_type_.size() + held_.size() * (sizeof(std::uint64_t) + sizeof(Held) + 16) +
-         expiries_.size() * sizeof(std::pair<Tick, std::uint64_t>);
+         held_.bucket_count() * sizeof(void*) + expiries_.size() * sizeof(std::pair<Tick, std::uint64_t>);
 }
 
 // Everything but the name and the spec (which the scenario gives again on resume).

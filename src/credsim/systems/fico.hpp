@@ -68,6 +68,14 @@ class Fico final : public System {
     }
   };
   void remove(std::uint64_t ledger_index);
+
+ public:
+  // Bytes per derogatory record on file: its entry in held_ (key, value, a node's next pointer
+  // and cached hash, a bucket) and its place in expiries_ (run/memory_budget.cpp counts these).
+  static constexpr std::size_t kHeldRecordBytes =
+      sizeof(std::uint64_t) + sizeof(Held) + 16 + sizeof(void*) + sizeof(std::pair<Tick, std::uint64_t>);
+
+ private:
   void recompute(const SimContext& ctx);
 
   std::string name_;
