@@ -382,9 +382,11 @@ QuantilesGini quantiles_and_gini_of(std::span<const V> x, std::span<const double
   for (std::size_t j = 0; j < J; ++j) B[j] = bound[j].key;
   std::vector<std::uint64_t> less_b(nblk * J), eq_b(nblk * J), in_b(nblk * C);
   parallel_for(nblk, [&](std::size_t b) {
-    std::uint64_t* lb = &less_b[b * J];
-    std::uint64_t* eb = &eq_b[b * J];
-    std::uint64_t* ib = &in_b[b * C];
+    // data() + offset, not &v[offset]: with one slice there are no inner bounds (J = 0) and the
+    // bound arrays are empty.
+    std::uint64_t* lb = less_b.data() + b * J;
+    std::uint64_t* eb = eq_b.data() + b * J;
+    std::uint64_t* ib = in_b.data() + b * C;
     const std::size_t hi = std::min(n, (b + 1) * kReduceBlock);
     for (std::size_t i = b * kReduceBlock; i < hi; ++i) {
       const std::uint64_t k = key(i);
