@@ -21,6 +21,26 @@ void parallel_for(std::size_t n, Fn&& fn) {
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) fn(static_cast<std::size_t>(i));
 }
 
+// Integer counts in `bins` counters over i in [0, n): add(i, h) increments the counters of h
+// that element i counts in. One private array per thread, summed at the end (integers: the
+// same counts for any thread count).
+template <class Add>
+std::vector<std::uint64_t> parallel_counts(std::size_t n, std::size_t bins, Add&& add) {
+  const int nt = omp_get_max_threads();
+  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
+    h.assign(bins, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) add(static_cast<std::size_t>(i), h.data());
+  }
+  std::vector<std::uint64_t> out(bins, 0);
+  for (const auto& h : local)
+    for (std::size_t k = 0; k < h.size(); ++k) out[k] += h[k];
+  return out;
+}
+
 // Sum over i of fn(i), with a fixed blocking: identical result for any number of threads.
 template <class T, class Fn>
 T deterministic_sum(std::size_t n, Fn&& fn) {

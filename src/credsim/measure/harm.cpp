@@ -85,22 +85,10 @@ std::uint64_t count_where(std::size_t n, Fn fn) {
   return c;
 }
 
-// Counts per bin (bin(i) < bins) in parallel: one private count per thread, added at the end.
+// Counts per bin (bin(i) < bins) in parallel.
 template <class Bin>
 std::vector<std::uint64_t> count_bins(std::size_t n, std::size_t bins, Bin bin) {
-  const int nt = omp_get_max_threads();
-  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
-#pragma omp parallel num_threads(nt)
-  {
-    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
-    h.assign(bins, 0);
-#pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) ++h[bin(static_cast<std::size_t>(i))];
-  }
-  std::vector<std::uint64_t> out(bins, 0);
-  for (const auto& h : local)
-    for (std::size_t k = 0; k < bins; ++k) out[k] += h[k];
-  return out;
+  return parallel_counts(n, bins, [&](std::size_t i, std::uint64_t* h) { ++h[bin(i)]; });
 }
 
 // Mean of the finite scores (as measure::mean over them, without gathering them).

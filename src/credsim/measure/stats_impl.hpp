@@ -238,30 +238,18 @@ DecileTally tally_by_decile(std::span<const std::uint8_t> decile, std::size_t fl
   assert(flags <= 64);
   constexpr std::size_t kD = 10;
   const std::size_t n = decile.size(), per = kD * (flags + 1);  // per thread: totals, then each flag's
-  const int nt = omp_get_max_threads();
-  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
-#pragma omp parallel num_threads(nt)
-  {
-    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
-    h.assign(per, 0);
-#pragma omp for schedule(static)
-    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
-      const auto i = static_cast<std::size_t>(ii);
-      const std::size_t d = decile[i];
-      assert(d < kD);
-      ++h[d];
-      for (std::uint64_t m = static_cast<std::uint64_t>(mask(i)); m; m &= m - 1)
-        ++h[kD * (1 + static_cast<std::size_t>(std::countr_zero(m))) + d];
-    }
-  }
+  const std::vector<std::uint64_t> h = parallel_counts(n, per, [&](std::size_t i, std::uint64_t* c) {
+    const std::size_t d = decile[i];
+    assert(d < kD);
+    ++c[d];
+    for (std::uint64_t m = static_cast<std::uint64_t>(mask(i)); m; m &= m - 1)
+      ++c[kD * (1 + static_cast<std::size_t>(std::countr_zero(m))) + d];
+  });
   DecileTally out;
   out.flagged.assign(flags, {});
-  for (const auto& h : local) {
-    if (h.empty()) continue;
-    for (std::size_t d = 0; d < kD; ++d) out.total[d] += h[d];
-    for (std::size_t f = 0; f < flags; ++f)
-      for (std::size_t d = 0; d < kD; ++d) out.flagged[f][d] += h[kD * (1 + f) + d];
-  }
+  for (std::size_t d = 0; d < kD; ++d) out.total[d] = h[d];
+  for (std::size_t f = 0; f < flags; ++f)
+    for (std::size_t d = 0; d < kD; ++d) out.flagged[f][d] = h[kD * (1 + f) + d];
   return out;
 }
 
@@ -350,22 +338,10 @@ bool count_integers(std::size_t n, Get get, ValueCounts& out, std::size_t max_ra
   if (range > max_range) return false;
   out.lo = lo;
   const auto R = static_cast<std::size_t>(range);
-  out.counts.assign(R, 0);
-  // One private count per thread, added at the end: integers, so exact for any thread count.
-  const int nt = omp_get_max_threads();
-  std::vector<std::vector<std::uint64_t>> local(static_cast<std::size_t>(nt));
-#pragma omp parallel num_threads(nt)
-  {
-    std::vector<std::uint64_t>& h = local[static_cast<std::size_t>(omp_get_thread_num())];
-    h.assign(R, 0);
-#pragma omp for schedule(static)
-    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
-      const double v = static_cast<double>(get(static_cast<std::size_t>(ii)));
-      if (!std::isnan(v)) ++h[static_cast<std::size_t>(static_cast<std::int64_t>(v) - lo)];
-    }
-  }
-  for (const auto& h : local)
-    for (std::size_t k = 0; k < h.size(); ++k) out.counts[k] += h[k];
+  out.counts = parallel_counts(n, R, [&](std::size_t i, std::uint64_t* h) {
+    const double v = static_cast<double>(get(i));
+    if (!std::isnan(v)) ++h[static_cast<std::size_t>(static_cast<std::int64_t>(v) - lo)];
+  });
   return true;
 }
 
