@@ -1,7 +1,8 @@
 // The adaptation models (see adaptation.hpp; definitions in docs/MODEL.md, "Adaptation").
-// Per-person work is parallel and writes only person i's entries; every random draw is keyed by
-// (person, tick, stream); graph edits are collected per fixed block of persons, concatenated in
-// block order and sorted, so the result is the same bytes for any thread count.
+// Per-person work is parallel and writes only person i's entries; the graph edits' draws are keyed
+// by (block of kRareBlock persons, tick, stream) and walked in order within the block; edits are
+// collected per block, concatenated in block order and sorted, so the result is the same bytes for
+// any thread count.
 #include "credsim/adapt/adaptation.hpp"
 
 #include <algorithm>
@@ -291,69 +292,112 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
   const AdaptState& s = state_;
   const std::size_t n = g.num_nodes();
   const bool myopic = spec_.model == AdaptModel::kMyopic;
+  const double drop = spec_.unfriending.drop_prob, new_tie = spec_.unfriending.new_tie_prob;
   const Composite& home = *counted.front();  // homophily compares this composite's visible scores
-  // Who drags, once per tick, one bit per person (a region's bits stay in cache for the random
-  // reads below: 1/8 of the bytes of a byte per person). Each word is written by one thread.
-  std::vector<std::uint64_t> drag_bits((n + 63) / 64, 0);
-  parallel_for(drag_bits.size(), [&](std::size_t w) {
-    std::uint64_t bits = 0;
-    for (std::size_t j = w * 64; j < std::min(n, w * 64 + 64); ++j) {
-      bool d = false;
-      for (const Composite* c : counted) d = d || drags(*c, spec_, static_cast<NodeId>(j));
-      bits |= std::uint64_t{d} << (j - w * 64);
-    }
-    drag_bits[w] = bits;
-  });
-  const std::uint64_t* const bits = drag_bits.data();
-  auto dragging = [bits](NodeId j) { return (bits[j >> 6] >> (j & 63)) & 1u; };
+  // Whether friend j drags, read only where a draw lands (a share pd_max of the slots).
+  auto dragging = [&](NodeId j) {
+    for (const Composite* c : counted)
+      if (drags(*c, spec_, j)) return true;
+    return false;
+  };
+  // The probabilities, one expression each, so that a block's maximum bounds them exactly.
+  auto pd_of = [&](std::size_t i) {
+    return drop * response_level(1.0, s.responsiveness[i], myopic ? 1.0 : static_cast<double>(s.learn_unfriend[i]));
+  };
+  auto pn_of = [&](std::size_t i) { return new_tie * std::min(1.0, static_cast<double>(s.responsiveness[i])); };
+  // Per block of kRareBlock persons, one stream per decision (entity = block), skipping to the
+  // next landing with the block's largest probability and thinning (docs/MODEL.md, "Unfriending
+  // and the dynamic graph"): exact in distribution, the same draws for any thread count.
   const std::size_t blocks = (n + kRareBlock - 1) / kRareBlock;
   std::vector<Edits> per_block(blocks);
+  struct Landings {
+    std::vector<EdgeIdx> slot;
+    std::vector<double> u;
+    std::vector<NodeId> person, friend_;
+    void clear() { slot.clear(), u.clear(); }
+  };
+  auto prefetch_drag = [&](NodeId j) {
+    for (const Composite* c : counted) {
+      __builtin_prefetch(c->scores().data() + j);
+      if (!c->records().unapproved.empty()) __builtin_prefetch(c->records().unapproved.data() + j);
+    }
+  };
   parallel_for(blocks, [&](std::size_t b) {
+    thread_local Landings scratch;
     Edits& local = per_block[b];
-    std::vector<NodeId> draggers;  // a person's dragging friends, in neighbour order
-    for (std::size_t ii = b * kRareBlock; ii < std::min(n, (b + 1) * kRareBlock); ++ii) {
-      const auto i = static_cast<NodeId>(ii);
-      const double r = s.responsiveness[i];
-      const double x = myopic ? 1.0 : s.learn_unfriend[i];
-      const double pd = spec_.unfriending.drop_prob * response_level(1.0, r, x);
-      const auto friends = g.neighbours(i);
-      if (pd > 0 && !friends.empty()) {
-        // One draw per dragging friend, in neighbour order. The dragging friends are gathered
-        // first without a branch (whether a friend drags is unpredictable), then drawn for.
-        if (draggers.size() < friends.size()) draggers.resize(friends.size());
-        std::size_t count = 0;
-        for (NodeId j : friends) {
-          draggers[count] = j;
-          count += dragging(j);
-        }
-        if (count > 0) {
-          Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptUnfriend);
-          for (std::size_t k = 0; k < count; ++k)
-            if (rng.bernoulli(pd)) local.removed.emplace_back(std::min(i, draggers[k]), std::max(i, draggers[k]));
-        }
+    const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
+    double pd_max = 0, pn_max = 0;
+    for (std::size_t i = lo; i < hi; ++i) pd_max = std::max(pd_max, pd_of(i)), pn_max = std::max(pn_max, pn_of(i));
+    // Unfriending: the block's slots are its persons' (person i, friend j) arcs in CSR order,
+    // positions offset(lo) .. offset(hi); slot (i, j) is cut with probability pd_i if j drags.
+    // Every landing draws its skip and its uniform whatever it finds, so the landings are drawn
+    // first and then read with prefetches (each lands on a random arc and a random friend).
+    if (pd_max > 0) {
+      Rng rng(ctx.seed, ctx.replicate, ctx.tick, b, Stream::kAdaptUnfriend);
+      const EdgeIdx first = g.offset(static_cast<NodeId>(lo)), last = g.offset(static_cast<NodeId>(hi));
+      const NodeId* const nb = g.neighbour_array().data();
+      Landings& land = scratch;
+      land.clear();
+      for (EdgeIdx k = first;;) {
+        const std::uint64_t skip = rng.geometric_skip(pd_max);
+        if (skip >= last - k) break;
+        k += skip;
+        land.slot.push_back(k);
+        land.u.push_back(rng.uniform());
+        if (++k >= last) break;
       }
-      const double pn = spec_.unfriending.new_tie_prob * std::min(1.0, r);
-      if (pn > 0) {
-        Rng rng(ctx.seed, ctx.replicate, ctx.tick, i, Stream::kAdaptNewTies);
-        if (!rng.bernoulli(pn)) continue;
-        // A friend of a friend, or (without friends) someone of the same region.
-        NodeId cand = kNoNode;
-        if (!friends.empty()) {
-          const NodeId f = friends[rng.below(friends.size())];
-          const auto ff = g.neighbours(f);
-          if (!ff.empty()) cand = ff[rng.below(ff.size())];
-        } else {
-          const std::uint16_t reg = p.region[i];
-          const NodeId lo = ctx.society.region_start[reg], hi = ctx.society.region_start[reg + 1];
-          if (hi > lo) cand = lo + static_cast<NodeId>(rng.below(hi - lo));
+      const std::size_t m = land.slot.size();
+      land.person.resize(m), land.friend_.resize(m);
+      constexpr std::size_t kAhead = 16;
+      std::size_t i = lo;  // the person whose list holds the slot
+      for (std::size_t a = 0; a < m; ++a) {
+        if (a + kAhead < m) __builtin_prefetch(nb + land.slot[a + kAhead]);
+        while (g.offset(static_cast<NodeId>(i + 1)) <= land.slot[a]) ++i;
+        land.person[a] = static_cast<NodeId>(i);
+        land.friend_[a] = nb[land.slot[a]];
+      }
+      for (std::size_t a = 0; a < m; ++a) {
+        if (a + kAhead < m) prefetch_drag(land.friend_[a + kAhead]);
+        const NodeId u = land.person[a], j = land.friend_[a];
+        if (land.u[a] * pd_max < pd_of(u) && dragging(j)) local.removed.emplace_back(std::min(u, j), std::max(u, j));
+      }
+    }
+    // New ties: person i tries with probability pn_i; each try's candidate draws follow at once
+    // in the same stream.
+    if (pn_max > 0) {
+      Rng rng(ctx.seed, ctx.replicate, ctx.tick, b, Stream::kAdaptNewTies);
+      for (std::size_t ii = lo;;) {
+        const std::uint64_t skip = rng.geometric_skip(pn_max);
+        if (skip >= hi - ii) break;
+        ii += skip;
+        const auto i = static_cast<NodeId>(ii);
+        if (rng.uniform() * pn_max < pn_of(ii)) {
+          ++local.tries;
+          // A friend of a friend, or (without friends) someone of the same region.
+          const auto friends = g.neighbours(i);
+          NodeId cand = kNoNode;
+          if (!friends.empty()) {
+            const NodeId f = friends[rng.below(friends.size())];
+            const auto ff = g.neighbours(f);
+            if (!ff.empty()) cand = ff[rng.below(ff.size())];
+          } else {
+            const std::uint16_t reg = p.region[i];
+            const NodeId rlo = ctx.society.region_start[reg], rhi = ctx.society.region_start[reg + 1];
+            if (rhi > rlo) cand = rlo + static_cast<NodeId>(rng.below(rhi - rlo));
+          }
+          if (cand != kNoNode && cand != i && !g.has_edge(i, cand) && !dragging(cand)) {
+            const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
+            if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
+          }
         }
-        if (cand == kNoNode || cand == i || g.has_edge(i, cand) || dragging(cand)) continue;
-        const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
-        if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
+        if (++ii >= hi) break;
       }
     }
   });
   for (auto* list : {&out.removed, &out.added}) {
+    std::size_t total = 0;
+    for (const Edits& e : per_block) total += (list == &out.removed ? e.removed : e.added).size();
+    list->reserve(total);
     for (Edits& e : per_block) {
       auto& src = list == &out.removed ? e.removed : e.added;
       list->insert(list->end(), src.begin(), src.end());
@@ -361,6 +405,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
   }
+  for (const Edits& e : per_block) out.tries += e.tries;
   return out;
 }
 

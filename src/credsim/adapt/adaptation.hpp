@@ -67,9 +67,11 @@ class Adaptation {
   }
 
   // The graph edits of one tick, before they are applied (exposed for tests): pairs (u < v),
-  // sorted, unique. Removals are edges of `graph`, additions are not.
+  // sorted, unique. Removals are edges of `graph`, additions are not. `tries`: the persons who
+  // tried a new tie (before the candidate's checks).
   struct Edits {
     std::vector<graph::Csr::Edge> removed, added;
+    std::uint64_t tries = 0;
   };
   Edits decide_edits(const SimContext& ctx) const;
 

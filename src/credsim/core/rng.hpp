@@ -39,8 +39,8 @@ enum class Stream : std::uint32_t {
   kTrace = 130,             // explain: which persons --trace N follows (tick = kNoTick, entity 0)
   kExperimentDesign = 131,  // credsim sweep --lhs: entity = dimension (key = lhs seed, replicate 0)
   kAdaptTraits = 140,       // adaptation: responsiveness (tick = kNoTick, entity = person)
-  kAdaptUnfriend = 141,     // adaptation: dropping friends (entity = person)
-  kAdaptNewTies = 142,      // adaptation: homophilous new ties (entity = person)
+  kAdaptUnfriend = 141,     // adaptation: dropping friends (entity = block of kRareBlock persons)
+  kAdaptNewTies = 142,      // adaptation: homophilous new ties (entity = block of kRareBlock persons)
   kAdaptLists = 143,        // adaptation: late appeals (base of named_stream(kAdaptLists, list name))
 };
 

@@ -339,6 +339,161 @@ TEST(AdaptUnfriending, MyopicCertainDropRemovesExactlyTheDraggingTies) {
   EXPECT_TRUE(e.added.empty());
 }
 
+// ---- unfriending and new ties: the skipping walk ------------------------------------------------
+
+// decide_edits of World w at tick t (the graph, scores and responses as they stand).
+Adaptation::Edits edits_at(World& w, Tick t) {
+  const graph::Csr& g = w.sim->graph();
+  Exchange ex(g);
+  TickEvents ev;
+  ev.resize(g.num_nodes());
+  SimContext ctx{w.sc, w.sim->society(), g, ex, w.sc.events, ev, {}, w.sim->ledger(), w.sc.run.seed, w.sc.run.replicate,
+                 t, &w.sim->systems()};
+  ctx.adapt = &w.st();
+  ctx.adapt_view = w.sim->adapt_view();
+  return w.sim->adaptation().decide_edits(ctx);
+}
+
+// Several blocks of 4096 persons; responsiveness spread out (so pd_i and pn_i vary: thinning).
+World walk_world(const std::string& extra, double sigma = 0.8) {
+  return World(world("myopic", "[adapt.unfriending]\n" + extra), {"society.persons=10000",
+                                                                  "adapt.responsiveness_sigma=" + std::to_string(sigma)});
+}
+
+// z of an observed count against the sum of independent Bernoulli(q) (mean Σq, variance Σq(1−q)).
+struct ZCount {
+  double mean = 0, var = 0;
+  void add(double q) { mean += q, var += q * (1 - q); }
+  double z(double observed) const { return (observed - mean) / std::sqrt(var); }
+};
+
+TEST(AdaptUnfriending, EveryFriendDraggingCutsBinomiallyAtPd) {
+  // posts_threshold 0: every friend drags (friends' posts count). Responsiveness 1 for everyone,
+  // so pd = 0.3 on every slot; an edge survives only if neither end cuts it: the cut edges over
+  // T ticks are Binomial(T · E, 1 − 0.7²).
+  World w = walk_world("drop_prob = 0.3\nposts_threshold = 0\n", 0.0);
+  const graph::Csr& g = w.sim->graph();
+  ASSERT_GT(g.num_nodes(), 2 * 4096u);
+  const double pd = 0.3, q = 1 - (1 - pd) * (1 - pd);
+  ZCount z;
+  std::uint64_t cut = 0;
+  for (Tick t = 1; t <= 10; ++t) {
+    const Adaptation::Edits e = edits_at(w, t);
+    for (const Edge& x : e.removed) ASSERT_TRUE(x.first < x.second && g.has_edge(x.first, x.second));
+    cut += e.removed.size();
+    for (EdgeIdx k = 0; k < g.num_edges(); ++k) z.add(q);
+  }
+  EXPECT_LT(std::abs(z.z(static_cast<double>(cut))), 3.5) << cut << " vs " << z.mean;
+}
+
+TEST(AdaptUnfriending, ThinnedCutsAndTriesMatchEachPersonsProbability) {
+  // Responsiveness spread out: pd_i = 0.3 · min(1, r_i), pn_i = 0.25 · min(1, r_i). Cut edges are
+  // Bernoulli(1 − (1 − pd_u)(1 − pd_v)), tries Bernoulli(pn_i): checked separately for edges
+  // between two low-responsiveness persons and the others (thinning per person, not per block),
+  // and for the tries of low and high persons.
+  World w = walk_world("drop_prob = 0.3\nposts_threshold = 0\nnew_tie_prob = 0.25\n");
+  const graph::Csr& g = w.sim->graph();
+  const auto& r = w.st().responsiveness;
+  auto level = [&](NodeId i) { return std::min(1.0, static_cast<double>(r[i])); };
+  const NodeId n = g.num_nodes();
+  ZCount low, rest, tries;
+  double cut_low = 0, cut_rest = 0, tried = 0;
+  constexpr int kTicks = 10;
+  for (Tick t = 1; t <= kTicks; ++t) {
+    const Adaptation::Edits e = edits_at(w, t);
+    for (const Edge& x : e.removed) (level(x.first) < 0.7 && level(x.second) < 0.7 ? cut_low : cut_rest) += 1;
+    tried += static_cast<double>(e.tries);
+  }
+  for (NodeId u = 0; u < n; ++u) {
+    for (int t = 0; t < kTicks; ++t) tries.add(0.25 * level(u));
+    for (NodeId v : g.neighbours(u)) {
+      if (v < u) continue;
+      const double q = 1 - (1 - 0.3 * level(u)) * (1 - 0.3 * level(v));
+      for (int t = 0; t < kTicks; ++t) (level(u) < 0.7 && level(v) < 0.7 ? low : rest).add(q);
+    }
+  }
+  ASSERT_GT(low.mean, 1000.0);  // both groups are large
+  ASSERT_GT(rest.mean, 1000.0);
+  EXPECT_LT(std::abs(low.z(cut_low)), 3.5) << cut_low << " vs " << low.mean;
+  EXPECT_LT(std::abs(rest.z(cut_rest)), 3.5) << cut_rest << " vs " << rest.mean;
+  EXPECT_LT(std::abs(tries.z(tried)), 3.5) << tried << " vs " << tries.mean;
+}
+
+TEST(AdaptUnfriending, SameEditsForOneAndTwoThreads) {
+  World w = walk_world("drop_prob = 0.3\nnew_tie_prob = 0.25\n");
+  const int before = omp_get_max_threads();
+  for (Tick t = 1; t <= 3; ++t) {
+    omp_set_num_threads(1);
+    const Adaptation::Edits one = edits_at(w, t);
+    omp_set_num_threads(2);
+    const Adaptation::Edits two = edits_at(w, t);
+    EXPECT_FALSE(one.removed.empty());
+    EXPECT_FALSE(one.added.empty());
+    EXPECT_TRUE(one.removed == two.removed) << t;
+    EXPECT_TRUE(one.added == two.added) << t;
+    EXPECT_EQ(one.tries, two.tries) << t;
+  }
+  omp_set_num_threads(before);
+}
+
+TEST(AdaptUnfriending, EditsEqualANaiveSkippingWalk) {
+  // The walk re-implemented naively: every block's slots listed explicitly, the skips and
+  // thinning drawn from the documented streams (docs/MODEL.md, "Unfriending and the dynamic graph").
+  World w = walk_world("drop_prob = 0.3\nnew_tie_prob = 0.25\nhomophily_band = 60\n");
+  const graph::Csr& g = w.sim->graph();
+  const Composite& c = w.sesame();
+  const auto& r = w.st().responsiveness;
+  const Society& soc = w.sim->society();
+  auto drag = [&](NodeId j) {
+    return c.scores()[j] < 600 || c.records().unapproved[j] * (1.0 - c.decay()) >= 0.5 * 0.2;
+  };
+  const NodeId n = g.num_nodes();
+  for (Tick t = 1; t <= 2; ++t) {
+    std::set<Edge> removed, added;
+    std::uint64_t tries = 0;
+    for (NodeId lo = 0; lo < n; lo += 4096) {
+      const NodeId hi = std::min<NodeId>(n, lo + 4096);
+      const std::uint64_t b = lo / 4096;
+      std::vector<std::pair<NodeId, NodeId>> slots;
+      double pd_max = 0, pn_max = 0;
+      for (NodeId i = lo; i < hi; ++i) {
+        for (NodeId j : g.neighbours(i)) slots.emplace_back(i, j);
+        pd_max = std::max(pd_max, 0.3 * std::min(1.0, double(r[i])));
+        pn_max = std::max(pn_max, 0.25 * std::min(1.0, double(r[i])));
+      }
+      Rng cut(w.sc.run.seed, w.sc.run.replicate, t, b, Stream::kAdaptUnfriend);
+      for (std::uint64_t k = cut.geometric_skip(pd_max); k < slots.size(); k += 1 + cut.geometric_skip(pd_max)) {
+        const auto [i, j] = slots[k];
+        const double u = cut.uniform();  // drawn at every landing
+        if (drag(j) && u * pd_max < 0.3 * std::min(1.0, double(r[i]))) removed.emplace(std::min(i, j), std::max(i, j));
+      }
+      Rng tie(w.sc.run.seed, w.sc.run.replicate, t, b, Stream::kAdaptNewTies);
+      for (std::uint64_t k = tie.geometric_skip(pn_max); k < hi - lo; k += 1 + tie.geometric_skip(pn_max)) {
+        const NodeId i = lo + static_cast<NodeId>(k);
+        if (!(tie.uniform() * pn_max < 0.25 * std::min(1.0, double(r[i])))) continue;
+        ++tries;
+        NodeId cand = kNoNode;
+        const auto f = g.neighbours(i);
+        if (!f.empty()) {
+          const auto ff = g.neighbours(f[tie.below(f.size())]);
+          if (!ff.empty()) cand = ff[tie.below(ff.size())];
+        } else {
+          const NodeId a = soc.region_start[soc.persons.region[i]], z = soc.region_start[soc.persons.region[i] + 1];
+          cand = a + static_cast<NodeId>(tie.below(z - a));
+        }
+        if (cand == kNoNode || cand == i || g.has_edge(i, cand) || drag(cand)) continue;
+        if (std::abs(double(c.scores()[cand]) - double(c.scores()[i])) <= 60) added.emplace(std::min(i, cand), std::max(i, cand));
+      }
+    }
+    const Adaptation::Edits e = edits_at(w, t);
+    EXPECT_GT(removed.size(), 100u);
+    EXPECT_GT(added.size(), 10u);
+    EXPECT_TRUE(std::vector<Edge>(removed.begin(), removed.end()) == e.removed) << t;
+    EXPECT_TRUE(std::vector<Edge>(added.begin(), added.end()) == e.added) << t;
+    EXPECT_EQ(tries, e.tries) << t;
+  }
+}
+
 TEST(AdaptUnfriending, NeedsVisibleCountedScores) {
   for (const char* off : {"systems.sesame.visibility=private", "systems.sesame.weights.relationships=0",
                           "adapt.unfriending.enabled=false"}) {
