@@ -178,7 +178,7 @@ TEST(Trace, MisattributionAppealAndCorrection) {
 // records); every court listing and exit names its judgment (or the listed business).
 TEST(Trace, CausesSumExactlyToScoreChanges) {
   test::TempDir tmp("trace-sum");
-  run("integrated_2020", {"society.persons=8000", "run.ticks=52"}, tmp.path() / "r", 2, 400);
+  run("integrated_2020", {"society.persons=8000", "run.ticks=52"}, tmp.path() / "r", 2, 2000);
   run("fico", {"society.persons=2000", "run.ticks=20"}, tmp.path() / "f", 2, 20);
   run("platform_rating", {"society.persons=2000", "run.ticks=10"}, tmp.path() / "p", 2, 40);
   std::map<std::string, int> checked, nonzero;
