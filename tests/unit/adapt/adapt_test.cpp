@@ -104,6 +104,44 @@ TEST(DynamicGraph, RandomEditsMatchANaiveEdgeSet) {
   for (NodeId u = 0; u < n; ++u) EXPECT_EQ(g.offset(u + 1) - g.offset(u), g.degree(u));
 }
 
+TEST(DynamicGraph, LargeEditsMatchANaiveEdgeSet) {
+  // Thousands of arcs per edit, a hub that gains hundreds of ties at once (many equal insertion
+  // positions), nodes emptied entirely; 1 and 2 threads (Offsets::shift is parallel).
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    graph::Csr g = graph::erdos_renyi(10000, 16, 21, 0);
+    std::set<Edge> naive = edge_set(g);
+    const NodeId n = g.num_nodes();
+    for (int round = 0; round < 8; ++round) {
+      Rng rng(9, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
+      std::set<Edge> rm, add;
+      const std::vector<Edge> current(naive.begin(), naive.end());
+      const std::uint64_t removals = rng.below(4000), additions = rng.below(4000);
+      for (std::uint64_t k = 0; k < removals && !current.empty(); ++k) rm.insert(current[rng.below(current.size())]);
+      for (std::uint64_t k = 0; k < additions; ++k) {
+        // Half of the additions touch hub 5000 (or 0 on odd rounds): clustered insertions.
+        NodeId u = k % 2 ? static_cast<NodeId>(round % 2 ? 0 : 5000) : static_cast<NodeId>(rng.below(n));
+        NodeId v = static_cast<NodeId>(rng.below(n));
+        if (u == v) continue;
+        const Edge e{std::min(u, v), std::max(u, v)};
+        if (!naive.count(e)) add.insert(e);
+      }
+      for (NodeId x : {NodeId{7}, NodeId{9999}})
+        for (NodeId v : g.neighbours(x)) rm.insert({std::min(x, v), std::max(x, v)});
+      for (const Edge& e : add) rm.erase(e);
+      const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+      g.apply_edits(rv, av);
+      for (const Edge& e : rv) naive.erase(e);
+      for (const Edge& e : av) naive.insert(e);
+      ASSERT_TRUE(g.valid()) << "round " << round;
+      ASSERT_EQ(g.num_edges(), naive.size());
+      ASSERT_TRUE(edge_set(g) == naive) << "round " << round << " threads " << threads;
+    }
+  }
+  omp_set_num_threads(before);
+}
+
 TEST(DynamicGraph, HandComputedEdit) {
   // Path 0-1-2-3 plus 0-2: remove 0-2 and 1-2, add 0-3 and 1-3.
   graph::Csr g = graph::build_csr(4, {{0, 1}, {1, 2}, {2, 3}, {0, 2}});
