@@ -314,7 +314,6 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
     std::vector<EdgeIdx> slot;
     std::vector<double> u;
     std::vector<NodeId> person, friend_;
-    void clear() { slot.clear(), u.clear(); }
   };
   auto prefetch_drag = [&](NodeId j) {
     for (const Composite* c : counted) {
@@ -323,7 +322,6 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
     }
   };
   parallel_for(blocks, [&](std::size_t b) {
-    thread_local Landings scratch;
     Edits& local = per_block[b];
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
     double pd_max = 0, pn_max = 0;
@@ -336,8 +334,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       Rng rng(ctx.seed, ctx.replicate, ctx.tick, b, Stream::kAdaptUnfriend);
       const EdgeIdx first = g.offset(static_cast<NodeId>(lo)), last = g.offset(static_cast<NodeId>(hi));
       const NodeId* const nb = g.neighbour_array().data();
-      Landings& land = scratch;
-      land.clear();
+      Landings land;  // about pd_max · 4096 · mean degree landings
       for (EdgeIdx k = first;;) {
         const std::uint64_t skip = rng.geometric_skip(pd_max);
         if (skip >= last - k) break;
