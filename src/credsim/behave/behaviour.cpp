@@ -1,9 +1,11 @@
-// Per-person event draws for one tick. Each behaviour has its own random stream, so turning
-// one input off or changing its rate never changes the luck of another (common random numbers).
+// Per-person event draws for one tick. All of a person's draws of a tick come from one Philox
+// block, each behaviour at a fixed field of it (behave_layout), so turning one input off or
+// changing its rate never changes the luck of another (common random numbers).
 #include "credsim/behave/behaviour.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
@@ -32,6 +34,14 @@ std::size_t TickEvents::memory_bytes() const {
 
 namespace {
 std::uint16_t clamp16(std::uint32_t v) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535)); }
+
+// A rare draw beyond inversion's range: the normal approximation, from the slot's own fallback
+// block (block 1 + slot of the person's kBehaviour stream), so it too stays at a fixed position.
+double fallback_normal(std::uint64_t seed, std::uint64_t replicate, Tick tick, std::size_t i, unsigned slot) {
+  Rng r(seed, replicate, tick, i, Stream::kBehaviour);
+  r.seek(4 * (1 + std::uint64_t{slot}));
+  return r.normal();
+}
 }  // namespace
 
 void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std::uint64_t replicate,
@@ -40,44 +50,52 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
   const AdaptView::Post post_mult = adapt_post(adapt);
   const AdaptView::Gaming gaming = adapt_gaming(adapt);
   auto draw = [&](std::size_t i) {
+    using namespace behave_layout;
     PersonEvents e;
+    // Every draw of this person and tick from one Philox block: uniform s from field s (25 bits).
+    const Rng::Block blk = Rng::block(seed, replicate, tick, i, Stream::kBehaviour);
+    auto u = [&](unsigned s) { return draw::uniform_mid<kBits>(draw::field<kBits>(blk, s)); };
+    auto poisson = [&](unsigned s, double mean) -> std::uint32_t {
+      if (mean <= kInversionMax) return draw::poisson_inv(u(s), mean);
+      const double x = std::floor(mean + std::sqrt(mean) * fallback_normal(seed, replicate, tick, i, s) + 0.5);
+      return x < 0.0 ? 0u : static_cast<std::uint32_t>(std::min(x, 4.0e9));
+    };
     // Repayment of the consumer credit line: due every repayment_period ticks.
     if (p.has_loan(i) && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
-      Rng r(seed, replicate, tick, i, Stream::kRepayment);
       e.repayment = Repayment::kOnTime;
-      if (r.bernoulli(p.miss_prob[i])) e.repayment = r.bernoulli(spec.default_given_miss) ? Repayment::kDefault : Repayment::kMissed;
+      if (u(kMiss) < p.miss_prob[i]) e.repayment = u(kDefault) < spec.default_given_miss ? Repayment::kDefault : Repayment::kMissed;
     }
 
-    Rng shop(seed, replicate, tick, i, Stream::kPurchases);
     // Gaming the score (adaptation): more approved purchases near a threshold. × 1.0 otherwise.
     const auto [approved_mult, platform_add] = gaming ? gaming.both(i) : std::pair<float, float>{1.0f, 0.0f};
     const double am = approved_mult;
-    e.baby = clamp16(shop.poisson(p.rate_baby[i] * am));
-    e.games = clamp16(shop.poisson(p.rate_games[i]));
-    e.domestic = clamp16(shop.poisson(p.rate_domestic[i] * am));
-    e.luxury = clamp16(shop.poisson(p.rate_luxury[i]));
+    e.baby = clamp16(poisson(kBaby, p.rate_baby[i] * am));
+    e.games = clamp16(poisson(kGames, p.rate_games[i]));
+    e.domestic = clamp16(poisson(kDomestic, p.rate_domestic[i] * am));
+    e.luxury = clamp16(poisson(kLuxury, p.rate_luxury[i]));
     // Spending and platform use follow the stored (capped) counts, so the columns agree.
     e.spending = static_cast<float>(e.baby * spec.price_baby + e.games * spec.price_games + e.domestic * spec.price_domestic +
                                     e.luxury * spec.price_luxury);
-    Rng plat(seed, replicate, tick, i, Stream::kPlatform);
-    std::uint32_t on_platform = 0;
+    // Platform use: Binomial(total purchases, share), one inversion.
     const std::uint32_t total = e.baby + e.games + e.domestic + e.luxury;
     const double share = gaming ? std::min(1.0, static_cast<double>(p.platform_share[i]) + platform_add)
                                 : static_cast<double>(p.platform_share[i]);
-    for (std::uint32_t k = 0; k < total; ++k) on_platform += plat.bernoulli(share);
+    std::uint32_t on_platform;
+    if (static_cast<double>(total) * std::min(share, 1.0 - share) <= kInversionMax) {
+      on_platform = draw::binomial_inv(u(kPlatform), total, share);
+    } else {
+      const double m = total * share, x = std::floor(m + std::sqrt(m * (1.0 - share)) * fallback_normal(seed, replicate, tick, i, kPlatform) + 0.5);
+      on_platform = x < 0.0 ? 0u : static_cast<std::uint32_t>(std::min<double>(x, total));
+    }
     e.on_platform = clamp16(on_platform);
 
     // Gaming hours this week: exponential around the person's mean (0 for non-gamers).
-    if (p.gaming_hours[i] > 0.0f) {
-      Rng g(seed, replicate, tick, i, Stream::kGaming);
-      e.gaming_hours = static_cast<float>(p.gaming_hours[i] * g.exponential(1.0));
-    }
+    if (p.gaming_hours[i] > 0.0f) e.gaming_hours = static_cast<float>(p.gaming_hours[i] * -std::log(u(kGamingHours)));
 
-    Rng posts(seed, replicate, tick, i, Stream::kPosts);
     // Chilling (adaptation): fewer posts when they are scored and detected. × 1.0 otherwise.
     const double pm = post_mult ? static_cast<double>(post_mult(i)) : 1.0;
-    e.unapproved = clamp16(posts.poisson(p.dissent[i] * pm));
-    e.embarrassing = clamp16(posts.poisson(p.embarrassing[i] * pm));
+    e.unapproved = clamp16(poisson(kUnapproved, p.dissent[i] * pm));
+    e.embarrassing = clamp16(poisson(kEmbarrassing, p.embarrassing[i] * pm));
     return e;
   };
 

@@ -69,6 +69,18 @@ inline bool instalment_due(NodeId i, Tick tick, Tick period) {
   return (static_cast<std::uint64_t>(tick) + i) % period == 0;  // 64-bit: no wrap near 2^32 persons
 }
 
+// The random-number layout of behave: person i's draws at tick t all come from block 0 of
+// Rng(seed, replicate, t, i, Stream::kBehaviour), read as ten kBits-bit fields (draw::field), one
+// per behaviour at these fixed positions; uniform = (field + 1/2) / 2^kBits. A Poisson mean (or a
+// binomial n·min(p, 1-p)) above kInversionMax uses the normal approximation from block 1 + slot.
+namespace behave_layout {
+inline constexpr unsigned kBits = 25;
+inline constexpr unsigned kMiss = 0, kDefault = 1, kBaby = 2, kGames = 3, kDomestic = 4, kLuxury = 5, kPlatform = 6,
+                          kGamingHours = 7, kUnapproved = 8, kEmbarrassing = 9;
+inline constexpr unsigned kSlots = 10;
+inline constexpr double kInversionMax = 30.0;
+}  // namespace behave_layout
+
 // `adapt` (may be null): the adaptation model's multipliers of posts, approved purchases and
 // platform use; without it (or with a mechanism off) the draws are exactly the unadapted ones.
 // `fused` (null: every column is made): recorders (none or more) that take every person's events

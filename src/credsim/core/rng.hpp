@@ -42,6 +42,10 @@ enum class Stream : std::uint32_t {
   kAdaptUnfriend = 141,     // adaptation: dropping friends (entity = block of kRareBlock persons)
   kAdaptNewTies = 142,      // adaptation: homophilous new ties (entity = block of kRareBlock persons)
   kAdaptLists = 143,        // adaptation: late appeals (base of named_stream(kAdaptLists, list name))
+  // behave: every per-person draw of a tick from one Philox block (entity = person, block 0: ten
+  // 25-bit uniforms at fixed positions; block 1 + slot: a slot's rare normal fallback). Replaces
+  // kRepayment .. kPosts in behave (those values stay reserved).
+  kBehaviour = 150,
 };
 
 // A stream of its own for one named system instance (e.g. each system's detection luck), from a
@@ -55,6 +59,14 @@ inline Stream named_stream(Stream base, std::string_view name) {
 class Rng {
  public:
   using Philox = r123::Philox4x64;
+  using Block = Philox::ctr_type;  // four 64-bit words
+
+  // Block `index` of a stream alone (what next_u64 returns as words 4·index .. 4·index + 3).
+  static Block block(std::uint64_t seed, std::uint64_t replicate, std::uint64_t tick, std::uint64_t entity,
+                     Stream stream, std::uint64_t index = 0) {
+    return Philox()(Philox::ctr_type{{entity, tick, static_cast<std::uint64_t>(stream) << 32, index}},
+                    Philox::key_type{{seed, replicate}});
+  }
 
   // tick may be kNoTick for draws outside the tick loop (society generation, graphs).
   static constexpr std::uint64_t kNoTick = ~std::uint64_t{0};
@@ -133,5 +145,69 @@ class Rng {
   Philox::ctr_type block_{};
   unsigned used_ = 4;
 };
+
+// Small primitives for drawing from given bits (one Philox block split into fixed fields).
+namespace draw {
+
+// Field k of width W bits of a block read as one 256-bit little-endian number: bit b is bit b % 64
+// of word b / 64, field k is bits [W·k, W·k + W) (a field may straddle two words).
+template <unsigned W>
+inline std::uint64_t field(const Rng::Block& b, unsigned k) {
+  static_assert(W >= 1 && W <= 32);
+  const unsigned off = W * k, w = off / 64, s = off % 64;
+  std::uint64_t v = b.v[w] >> s;
+  if (s + W > 64) v |= b.v[w + 1] << (64 - s);
+  return v & ((std::uint64_t{1} << W) - 1);
+}
+
+// The midpoint uniform of W given bits: (bits + 1/2) / 2^W, in (0, 1) (never 0: safe for log).
+template <unsigned W>
+inline double uniform_mid(std::uint64_t bits) {
+  return (static_cast<double>(bits) + 0.5) * (1.0 / static_cast<double>(std::uint64_t{1} << W));
+}
+
+// Poisson(mean) by inversion of u (0 <= mean <= 30): the least k with u <= F(k), F summed from
+// e^-mean upward. k = 0 without computing e^-mean when u <= 1 - mean (e^-mean >= 1 - mean).
+inline std::uint32_t poisson_inv(double u, double mean) {
+  if (!(mean > 0.0) || u <= 1.0 - mean) return 0;
+  double term = std::exp(-mean), cdf = term;
+  std::uint32_t k = 0;
+  while (u > cdf && k < 1000) {
+    ++k;
+    term *= mean / k;
+    cdf += term;
+  }
+  return k;
+}
+
+// q^n by squaring (exact same bits for the same inputs; no pow()).
+inline double pow_int(double q, std::uint32_t n) {
+  double r = 1.0;
+  while (n) {
+    if (n & 1u) r *= q;
+    q *= q;
+    n >>= 1;
+  }
+  return r;
+}
+
+// Binomial(n, p) by inversion of u (for n·min(p, 1-p) <= 30): counts the successes of probability
+// r = min(p, 1 - p) from P(0) = (1 - r)^n upward; with p > 1/2, n minus that count.
+inline std::uint32_t binomial_inv(double u, std::uint32_t n, double p) {
+  if (n == 0 || !(p > 0.0)) return 0;
+  if (p >= 1.0) return n;
+  const bool flip = p > 0.5;
+  const double r = flip ? 1.0 - p : p, q = 1.0 - r, odds = r / q;
+  double term = pow_int(q, n), cdf = term;
+  std::uint32_t k = 0;
+  while (u > cdf && k < n) {
+    term *= odds * static_cast<double>(n - k) / static_cast<double>(k + 1);
+    ++k;
+    cdf += term;
+  }
+  return flip ? n - k : k;
+}
+
+}  // namespace draw
 
 }  // namespace credsim
