@@ -621,7 +621,9 @@ double last_value(const std::string& csv, const std::string& prefix_after_tick) 
 
 TEST(AdaptRuns, ChillingFallsOnlyWhenPostsAreScoredAndDetectedAndPeopleAdapt) {
   test::TempDir tmp("chill");
-  const std::vector<std::string> base{"society.persons=4000", "run.ticks=12", "run.measure_every=4"};
+  // 40,000 persons: a week's posts per capita has a relative sd of ≈ 1 / sqrt(Σ dissent) ≈ 0.016
+  // there (≈ 0.07 at 4,000, where ±0.1 around 1 was a matter of the draws' luck).
+  const std::vector<std::string> base{"society.persons=40000", "run.ticks=12", "run.measure_every=4"};
   auto ratio = [&](std::vector<std::string> extra, const char* dir) {
     std::vector<std::string> o = base;
     o.insert(o.end(), extra.begin(), extra.end());
