@@ -28,8 +28,7 @@ RareEventSampler::RareEventSampler(const EventCatalog& catalog, const Persons& p
   const std::size_t blocks = (p.size() + kRareBlock - 1) / kRareBlock;
   block_max_.assign(drawn_.size(), std::vector<float>(blocks, 0.0f));
   if (drawn_.empty()) return;
-  // Block by block: each person's propensities are derived once (Persons::event_traits), for
-  // every type; only one block's worth is held at a time per thread.
+  // Block by block: each person's propensities read once (Persons::event_traits) for every type.
   parallel_for(blocks, [&](std::size_t b) {
     const std::size_t lo = b * kRareBlock, hi = std::min(p.size(), lo + kRareBlock);
     std::vector<double> m(drawn_.size(), 0.0);
@@ -44,12 +43,8 @@ RareEventSampler::RareEventSampler(const EventCatalog& catalog, const Persons& p
 }
 
 double RareEventSampler::rate(EventTypeId k, std::size_t i) const {
-  // Only the propensities this type reads are derived.
-  const EventTypeSpec& t = (*catalog_)[k];
-  const float wz = t.wealth_elasticity != 0.0 ? p_->wealth_z(i) : 0.0f;
-  if (t.kind == EventKind::kMisconduct) return rate_of(t, p_->misconduct(i), 1.0f, wz);
-  if (t.kind == EventKind::kCivic) return rate_of(t, 1.0f, p_->civic(i), wz);
-  return rate_of(t, 1.0f, 1.0f, wz);
+  const EventTraits e = p_->event_traits(i);
+  return rate_of((*catalog_)[k], e.misconduct, e.civic, e.wealth_z);
 }
 
 void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick tick, const TickEvents& ev,
@@ -62,15 +57,7 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
   parallel_for(blocks, [&](std::size_t b) {
     auto& local = per_block[b];
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
-    // The propensities of this block's candidates, derived once per person on first use (a person
-    // is a candidate for several types): the same values rate() derives, at a fraction of the cost.
-    std::vector<EventTraits> traits(hi - lo);
-    std::vector<std::uint8_t> have(hi - lo, 0);
-    auto rate_here = [&](EventTypeId k, std::size_t i) {
-      if (!have[i - lo]) traits[i - lo] = p_->event_traits(i), have[i - lo] = 1;
-      const EventTraits& e = traits[i - lo];
-      return rate_of((*catalog_)[k], e.misconduct, e.civic, e.wealth_z);
-    };
+    auto rate_here = [&](EventTypeId k, std::size_t i) { return rate(k, i); };
     for (std::size_t d = 0; d < drawn_.size(); ++d) {
       const EventTypeId k = drawn_[d];
       const bool deter = static_cast<bool>(misconduct_mult) && (*catalog_)[k].kind == EventKind::kMisconduct;

@@ -62,6 +62,19 @@ constexpr std::optional<std::uint16_t> encode(double x) {
   return static_cast<std::uint16_t>(c);
 }
 
+// encode() for a float, branch-light (hot loops that store a float every tick, e.g. the composite's
+// decayed records): the same code as encode(x) when x is representable, as a 32-bit number that
+// is above kMaxCode exactly when x is not (negative, NaN, +inf, or ≥ 2^31 after rounding).
+// Normal values: the float's bits rebased (E = e + 33, i.e. the float's exponent field − 94) and
+// rounded to nearest even on the 13 bits dropped, the carry moving into the exponent.
+constexpr std::uint32_t encode_float(float x) {
+  const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
+  if (b < (95u << 23)) return *encode(static_cast<double>(x));  // 0 ≤ x < 2^-32: subnormal codes (rare)
+  if (b >= 0x80000000u) return b == 0x80000000u ? 0u : kMaxCode + 1u;  // −0.0 is 0; negative, or −NaN
+  const std::uint32_t r = b - (94u << 23);
+  return (r + 0xFFFu + ((r >> 13) & 1u)) >> 13;
+}
+
 // Whether x is representable (encode(x) succeeds).
 constexpr bool representable(double x) { return encode(x).has_value(); }
 

@@ -243,7 +243,7 @@ SnapshotWritten write_snapshot(const Simulation& sim, const std::filesystem::pat
   w.column("persons.gaming_hours.npy", p.gaming_hours, "gaming hours per week (mean; 0 for non-gamers)");
   w.column("persons.dissent.npy", p.dissent, "dissent propensity: unapproved posts per week (mean)");
   w.column("persons.embarrassing.npy", p.embarrassing, "embarrassing-but-true posts per week (mean)");
-  // Derived traits (Persons::event_traits), computed block by block.
+  // The event-catalog propensities (Persons::event_traits), as floats.
   w.column_of<float>("persons.misconduct.npy", n, [&](std::size_t i) { return p.misconduct(i); },
                      "multiplier of misconduct event rates (mean 1)");
   w.column_of<float>("persons.civic.npy", n, [&](std::size_t i) { return p.civic(i); },

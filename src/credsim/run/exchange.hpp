@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "credsim/core/uf16.hpp"
 #include "credsim/graph/csr.hpp"
 
 namespace credsim {
@@ -18,6 +19,8 @@ class Exchange {
   std::span<const T> neighbour_view(const std::vector<T>& column) const {
     return {column.data(), column.size()};
   }
+  // The same for a 16-bit float column (core/uf16.hpp).
+  Uf16Span neighbour_view(Uf16Span column) const { return column; }
 
  private:
   const graph::Csr* graph_;

@@ -127,9 +127,10 @@ static double points_bytes(const PointsSpec& s) {
 MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   MemoryEstimate e;
   auto add = [&](std::string what, double bytes) { e.parts.emplace_back(std::move(what), bytes); };
-  // Persons (society/society.hpp): region and packed traits 2 + 2 B, income, initial wealth and
-  // nine propensities in 16 bits (core/uf16.hpp) 11 × 2 B, wealth 8 B.
-  add("persons (traits, propensities, wealth)", n * 34);
+  // Persons (society/society.hpp): region and packed traits 2 + 2 B, income, initial wealth,
+  // nine propensities and the misconduct and civic multipliers in 16 bits (core/uf16.hpp)
+  // 13 × 2 B, wealth_z 2 B, wealth 8 B.
+  add("persons (traits, propensities, wealth)", n * 40);
   // Compact CSR offsets (graph/offsets.hpp): a 4 B low word per node and one more, an 8 B base
   // per block of 64 of those; 4 B per arc end.
   add("graph (CSR offsets and both directions of every edge)",
@@ -142,7 +143,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, double n, double m) {
   for (const SystemDecl& d : sc.systems) {
     double per_person = 0, extra = 0;
     if (d.type == "composite")  // records and score; band and privilege tables over the scores 0…950
-      per_person = 42 + (sc.adapt.model == AdaptModel::kLearning ? 1 : 0), extra = 2 * 951.0, scored++, graded++;
+      per_person = 22 + (sc.adapt.model == AdaptModel::kLearning ? 1 : 0), extra = 2 * 951.0, scored++, graded++;
     else if (d.type == "points") per_person = points_bytes(d.as<PointsSpec>()), scored++, graded++;
     else if (d.type == "court_list") per_person = 3.5, graded += 0;  // 2 flags; judgments and counts of the listed are few
     else if (d.type == "agency_lists") per_person = 7 + agency_party_bytes(sc, d.as<AgencyListsSpec>()), graded++;

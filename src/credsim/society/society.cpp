@@ -32,21 +32,22 @@ std::uint8_t draw_category(Rng& rng, const std::array<double, K>& shares) {
 
 // A personal rate with population mean `mean`: lognormal spread sigma, mean-preserving.
 double spread_exact(double mean, double sigma, double z) { return mean * std::exp(sigma * z - 0.5 * sigma * sigma); }
-float spread(double mean, double sigma, double z) { return static_cast<float>(spread_exact(mean, sigma, z)); }
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double logit(double p) { return std::log(p / (1.0 - p)); }
 
-// The draws behind the derived traits, out of line: generation and derivation run the very same
-// instructions, so a derived value equals the generated one bit for bit (no inlining context can
-// evaluate them differently, e.g. by contracting a multiply-add).
+// The normals behind the event-catalog propensities, out of line (as they were when derived).
 [[gnu::noinline]] double draw_wealth_normal(Rng& rng) { return rng.normal(); }
 
-[[gnu::noinline]] EventTraits draw_event_traits(Rng& rng, const TraitSource& src, double zw) {
+// The misconduct and civic multipliers (as drawn, in double; rounded when stored).
+struct EventDraw {
+  double misconduct, civic;
+};
+[[gnu::noinline]] EventDraw draw_event_traits(Rng& rng, const TraitSource& src) {
   const double zm = rng.normal();
   const double rc = src.civic_misconduct_corr;
   const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
-  return {spread(1.0, src.misconduct_sigma, zm), spread(1.0, src.civic_sigma, zc), static_cast<float>(zw)};
+  return {spread_exact(1.0, src.misconduct_sigma, zm), spread_exact(1.0, src.civic_sigma, zc)};
 }
 
 Rng trait_stream(const TraitSource& src, std::size_t i) {
@@ -54,12 +55,13 @@ Rng trait_stream(const TraitSource& src, std::size_t i) {
 }
 
 // The persons' 16-bit columns (core/uf16.hpp), in the order of PersonDraw::value.
-constexpr std::size_t kStoredColumns = 11;
+constexpr std::size_t kStoredColumns = 13;
 
 void stored_columns(Persons& p, Uf16Column* (&cols)[kStoredColumns]) {
   Uf16Column* c[kStoredColumns] = {&p.initial_wealth, &p.income,        &p.miss_prob,    &p.rate_baby,
                                    &p.rate_games,     &p.rate_domestic, &p.rate_luxury,  &p.platform_share,
-                                   &p.gaming_hours,   &p.dissent,       &p.embarrassing};
+                                   &p.gaming_hours,   &p.dissent,       &p.embarrassing, &p.misconduct_mult,
+                                   &p.civic_mult};
   std::copy(std::begin(c), std::end(c), std::begin(cols));
 }
 
@@ -79,13 +81,16 @@ constexpr ColumnSource kColumnSources[kStoredColumns] = {
     {"gaming hours", " per week", "behaviour.gaming_hours / behaviour.heterogeneity"},
     {"unapproved post rate (dissent)", " per week", "behaviour.unapproved_post_rate / behaviour.dissent_sigma"},
     {"embarrassing post rate", " per week", "behaviour.embarrassing_post_rate / behaviour.dissent_sigma"},
+    {"misconduct multiplier", "", "behaviour.misconduct_sigma"},
+    {"civic multiplier", "", "behaviour.civic_sigma / behaviour.civic_misconduct_corr"},
 };
 
 // One person's drawn values before they are stored: the 16-bit columns' values (as drawn, in
-// double; rounded when stored) and the packed traits word.
+// double; rounded when stored), the packed traits word and wealth_z's fixed-point code.
 struct PersonDraw {
   double value[kStoredColumns];
   std::uint16_t traits = 0;
+  std::int16_t wealth_z = 0;
 };
 
 PersonDraw draw_person(const Persons& p, const SocietySpec& s, const BehaviourSpec& b, std::size_t i) {
@@ -96,7 +101,8 @@ PersonDraw draw_person(const Persons& p, const SocietySpec& s, const BehaviourSp
   const double h = b.heterogeneity;
   Rng rng = trait_stream(p.source, i);
   // The draw order below is part of the model's definition: append, never reorder.
-  const double zw = draw_wealth_normal(rng);  // word kWealthDraw; wealth_z derives from it
+  const double zw = draw_wealth_normal(rng);  // word kWealthDraw: wealth_z
+  d.wealth_z = wealth_z_code(zw);
   const double zi = rho * zw + std::sqrt(1.0 - rho * rho) * rng.normal();
   d.value[0] = s.wealth_median * std::exp(s.wealth_sigma * zw);
   d.value[1] = s.income_median * std::exp(s.income_sigma * zi);
@@ -128,10 +134,11 @@ PersonDraw draw_person(const Persons& p, const SocietySpec& s, const BehaviourSp
   d.value[8] = gamer ? spread_exact(b.gaming_hours, h, zg) : 0.0;
   d.value[9] = spread_exact(b.unapproved_post_rate, b.dissent_sigma, rng.normal());
   d.value[10] = spread_exact(b.embarrassing_post_rate, b.dissent_sigma, rng.normal());
-  // Propensities for the event catalog (appended to the draw order): derived, not stored
-  // (Persons::event_traits draws them again at this position); the draws are still made.
+  // Propensities for the event catalog (appended to the draw order).
   CREDSIM_ASSERT(rng.position() == kEventDraws);
-  draw_event_traits(rng, p.source, zw);
+  const EventDraw ev = draw_event_traits(rng, p.source);
+  d.value[11] = ev.misconduct;
+  d.value[12] = ev.civic;
   w = with(w, kScrutinised, 1, rng.bernoulli(s.scrutinised_share));
   return d;
 }
@@ -158,35 +165,7 @@ PersonDraw draw_person(const Persons& p, const SocietySpec& s, const BehaviourSp
 
 std::size_t Persons::memory_bytes() const {
   const std::size_t n = size();
-  return n * (2 * sizeof(std::uint16_t) + kStoredColumns * sizeof(std::uint16_t) + sizeof(double));
-}
-
-float Persons::wealth_z(std::size_t i) const {
-  if (!source.generated) return 0.0f;
-  Rng rng = trait_stream(source, i);
-  return static_cast<float>(draw_wealth_normal(rng));
-}
-
-EventTraits Persons::event_traits(std::size_t i) const {
-  if (!source.generated) return {};
-  Rng rng = trait_stream(source, i);
-  const double zw = draw_wealth_normal(rng);
-  rng.seek(kEventDraws);
-  return draw_event_traits(rng, source, zw);
-}
-
-float Persons::misconduct(std::size_t i) const {
-  if (!source.generated) return 1.0f;
-  Rng rng = trait_stream(source, i);
-  rng.seek(kEventDraws);
-  return draw_event_traits(rng, source, 0.0).misconduct;
-}
-
-float Persons::civic(std::size_t i) const {
-  if (!source.generated) return 1.0f;
-  Rng rng = trait_stream(source, i);
-  rng.seek(kEventDraws);
-  return draw_event_traits(rng, source, 0.0).civic;
+  return n * (2 * sizeof(std::uint16_t) + kStoredColumns * sizeof(std::uint16_t) + sizeof(std::int16_t) + sizeof(double));
 }
 
 std::vector<NodeId> region_sizes(NodeId n, const std::vector<double>& weights) {
@@ -215,7 +194,8 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
 
   auto resize = [n](auto&... cols) { (cols.resize(n), ...); };
   resize(p.region, p.traits, p.income, p.initial_wealth, p.miss_prob, p.rate_baby, p.rate_games, p.rate_domestic, p.rate_luxury,
-         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth);
+         p.platform_share, p.gaming_hours, p.dissent, p.embarrassing, p.wealth, p.misconduct_mult, p.civic_mult,
+         p.wealth_z_codes);
   p.source = {true, seed, replicate, b.misconduct_sigma, b.civic_sigma, b.civic_misconduct_corr};
 
   parallel_for(soc.region_start.size() - 1, [&](std::size_t r) {
@@ -228,6 +208,7 @@ Society generate_society(NodeId n, const SocietySpec& s, const BehaviourSpec& b,
   parallel_for(n, [&](std::size_t i) {
     const PersonDraw d = draw_person(p, s, b, i);
     p.traits[i] = d.traits;
+    p.wealth_z_codes[i] = d.wealth_z;
     Uf16Column* cols[kStoredColumns];
     stored_columns(p, cols);
     for (std::size_t k = 0; k < kStoredColumns; ++k) {

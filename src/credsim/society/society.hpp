@@ -2,6 +2,7 @@
 // from the scenario's distributions with counter-based draws keyed by the person's id, so a
 // person's traits do not depend on how many persons come before them or on thread count.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,9 +17,9 @@ namespace credsim {
 // Data domains a private operator may see only with consent (SPEC §1.1, seed 004).
 enum ConsentBit : std::uint8_t { kConsentShopping = 1, kConsentGaming = 2, kConsentSocial = 4 };
 
-// Where the derived traits come from (SPEC §2): the key of the persons' trait streams and the
-// parameters of the traits that are recomputed from them instead of being stored. Persons built
-// by hand (tests) are not generated: their misconduct and civic multipliers are 1, wealth_z 0.
+// Where the persons come from (SPEC §2): the key of their trait streams and the parameters of
+// the event-catalog propensities. Persons built by hand (tests) are not generated: their
+// misconduct and civic multipliers read 1 and wealth_z 0 (their columns may stay empty).
 struct TraitSource {
   bool generated = false;
   std::uint64_t seed = 0, replicate = 0;
@@ -29,15 +30,22 @@ struct TraitSource {
   }
 };
 
-// The event-catalog propensities of one person (derived, not stored).
+// The event-catalog propensities of one person.
 struct EventTraits {
   float misconduct = 1, civic = 1, wealth_z = 0;
 };
 
-// Draw positions (64-bit words) in a person's trait stream (Stream::kSocietyTraits) of the
-// values the derived traits are computed from: part of the model's definition.
+// Draw positions (64-bit words) in a person's trait stream (Stream::kSocietyTraits): part of the
+// model's definition.
 inline constexpr std::uint64_t kWealthDraw = 0;   // zw: a normal (words 0-1)
 inline constexpr std::uint64_t kEventDraws = 31;  // zm and civic's own normal (words 31-34)
+
+// wealth_z is stored as a 16-bit fixed-point number: z · kWealthZScale rounded to the nearest
+// integer (ties to even), exact to 1 / (2 · kWealthZScale) ≈ 2.4e-4. Every normal the trait
+// stream can draw fits (Box–Muller from 53-bit uniforms: |z| ≤ 8.58, so |code| ≤ 17,573).
+inline constexpr float kWealthZScale = 2048.0f;
+inline std::int16_t wealth_z_code(double z) { return static_cast<std::int16_t>(std::nearbyint(z * kWealthZScale)); }
+inline float wealth_z_of_code(std::int16_t c) { return static_cast<float>(c) / kWealthZScale; }  // exact
 
 // The eight small fixed traits of a person packed into one 16-bit word (Persons::traits): the
 // shift and width of each field, bits from low to high. 13 bits are used.
@@ -81,9 +89,11 @@ struct Persons {
   Uf16Column embarrassing;               // embarrassing-but-true posts per week (mean)
   // State that changes.
   std::vector<double> wealth;            // yuan; never below 0
-  // Derived, not stored: recomputed from the trait stream at their fixed draw positions by the
-  // same code that generated them (bit for bit). Each costs one to two Philox blocks and one or
-  // two normals: read them per event or per judgment, or block by block in a full pass.
+  // Event-catalog propensities, drawn once: the multipliers of misconduct and civic event rates
+  // (mean 1; 16-bit like the columns above) and the standardised log initial wealth (16-bit fixed
+  // point, kWealthZScale); read through misconduct(i), civic(i), wealth_z(i).
+  Uf16Column misconduct_mult, civic_mult;
+  std::vector<std::int16_t> wealth_z_codes;
   TraitSource source;
 
   std::size_t size() const { return region.size(); }
@@ -109,17 +119,21 @@ struct Persons {
   void set_scrutinised(std::size_t i, unsigned v) { set(i, trait_bits::kScrutinised, 1, v, 1); }
   void set_legal_rep(std::size_t i, unsigned v) { set(i, trait_bits::kLegalRep, 1, v, 1); }
   // Multiplier of misconduct event rates (mean 1), of civic event rates (mean 1), standardised
-  // log initial wealth (for elasticities): one person's, or all three at once.
-  float misconduct(std::size_t i) const;
-  float civic(std::size_t i) const;
-  float wealth_z(std::size_t i) const;
-  EventTraits event_traits(std::size_t i) const;
+  // log initial wealth (for elasticities): one person's, or all three at once. 1, 1 and 0 for
+  // persons built by hand (source.generated false).
+  float misconduct(std::size_t i) const { return source.generated ? misconduct_mult[i] : 1.0f; }
+  float civic(std::size_t i) const { return source.generated ? civic_mult[i] : 1.0f; }
+  float wealth_z(std::size_t i) const { return source.generated ? wealth_z_of_code(wealth_z_codes[i]) : 0.0f; }
+  EventTraits event_traits(std::size_t i) const {
+    if (!source.generated) return {};
+    return {misconduct_mult[i], civic_mult[i], wealth_z_of_code(wealth_z_codes[i])};
+  }
   // Every column, for checkpoints (io/checkpoint.hpp). A new column goes here too: the
   // static_assert below fails until it does.
   template <class A>
   void fields(A& a) {
     a(region, traits, income, initial_wealth, miss_prob, rate_baby, rate_games, rate_domestic, rate_luxury,
-      platform_share, gaming_hours, dissent, embarrassing, wealth, source);
+      platform_share, gaming_hours, dissent, embarrassing, wealth, misconduct_mult, civic_mult, wealth_z_codes, source);
   }
 
  private:
@@ -129,7 +143,7 @@ struct Persons {
   }
 };
 static_assert(sizeof(Uf16Column) == sizeof(std::vector<std::uint16_t>));
-static_assert(sizeof(Persons) == 14 * sizeof(std::vector<float>) + sizeof(TraitSource),
+static_assert(sizeof(Persons) == 17 * sizeof(std::vector<float>) + sizeof(TraitSource),
               "a Persons column was added or removed: list it in Persons::fields (checkpoints)");
 
 // Businesses: a table ready for corporate credit (issue: systems); only a few columns are used yet.

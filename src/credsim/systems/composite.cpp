@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "credsim/consequences/privileges.hpp"
+#include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
 #include "credsim/explain/trace.hpp"
@@ -23,7 +26,37 @@ int composite_band(double score) {
 void CompositeRecords::resize(std::size_t n) {
   for (auto* c : {&on_time, &missed, &defaults, &approved, &games, &purchases, &on_platform, &gaming_hours,
                   &unapproved, &embarrassing})
-    c->assign(n, 0.0f);
+    c->assign(n, 0.0);
+}
+
+namespace {
+// x ← λ·x + r on a 16-bit record: computed in float from the stored value, rounded once. Returns
+// false when the result is past the format's largest value (the record then keeps its old code).
+inline bool decay_add(Uf16Column& col, std::size_t i, float lam, float r) {
+  const std::uint32_t c = uf16::encode_float(lam * col[i] + r);
+  if (c > uf16::kMaxCode) return false;
+  col.set_code(i, static_cast<std::uint16_t>(c));
+  return true;
+}
+}  // namespace
+
+void Composite::note_overflow(std::size_t i) {
+  std::uint64_t cur = overflow_person_.load(std::memory_order_relaxed);
+  while (i < cur && !overflow_person_.compare_exchange_weak(cur, i, std::memory_order_relaxed)) {
+  }
+}
+
+void Composite::throw_if_overflowed() const {
+  const std::uint64_t i = overflow_person_.load();
+  if (i == kNoOverflow) return;
+  throw InputError({}, "behaviour",
+                   fmt::format("person {}'s record in composite score '{}' grew past {:.6g}, the largest value its "
+                               "16-bit records can hold (a decayed weekly count of instalments, purchases, gaming "
+                               "hours or posts)",
+                               i, spec_.name, static_cast<double>(uf16::kMax)),
+                   "weekly rates of at most a few thousand events or hours per person",
+                   "lower the behaviour rates (behaviour.rate_*, behaviour.gaming_hours, post rates) or their "
+                   "spread (behaviour.heterogeneity), or shorten systems." + spec_.name + ".record_half_life");
 }
 
 double credit_history_subscore(const CompositeSpec& s, double on_time, double missed, double defaults) {
@@ -113,6 +146,7 @@ void Composite::record(const SimContext& ctx) {
 }
 
 void Composite::score(const SimContext& ctx) {
+  throw_if_overflowed();  // a record past the 16-bit format this tick (record stage)
   if (!is_recompute_tick(ctx.tick)) return;
   score(ctx.society.persons, ctx.exchange);
 }
@@ -135,8 +169,8 @@ SystemOutputs Composite::outputs() const {
 }
 
 std::size_t Composite::memory_bytes() const {
-  // 10 decayed records and the score; band and privileges are derived from the score.
-  return score_.size() * (10 * sizeof(float) + sizeof(std::uint16_t)) + band_table_.size() + privilege_table_.size() +
+  // 10 decayed 16-bit records and the score; band and privileges are derived from the score.
+  return score_.size() * (CompositeRecords::kColumns * sizeof(std::uint16_t) + sizeof(std::uint16_t)) + band_table_.size() + privilege_table_.size() +
          posts_seen_.size();
 }
 
@@ -157,9 +191,9 @@ void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& 
   Rng det(seed, replicate, tick, i, detect_stream_);
   // The operator's own credit line: always seen (if finance is in its row of the sharing matrix).
   const Repayment rp = finance ? ev.repayment : Repayment::kNone;
-  rec_.on_time[i] = lam * rec_.on_time[i] + (rp == Repayment::kOnTime);
-  rec_.missed[i] = lam * rec_.missed[i] + (rp == Repayment::kMissed);
-  rec_.defaults[i] = lam * rec_.defaults[i] + (rp == Repayment::kDefault);
+  bool ok = decay_add(rec_.on_time, i, lam, rp == Repayment::kOnTime);
+  ok &= decay_add(rec_.missed, i, lam, rp == Repayment::kMissed);
+  ok &= decay_add(rec_.defaults, i, lam, rp == Repayment::kDefault);
   // Shopping: platform payments are the operator's own data; others seen with a probability.
   float approved = 0, games = 0, seen = 0, on_platform = 0;
   if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
@@ -179,22 +213,23 @@ void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& 
       on_platform = static_cast<float>(on);
     }
   }
-  rec_.approved[i] = lam * rec_.approved[i] + approved;
-  rec_.games[i] = lam * rec_.games[i] + games;
-  rec_.purchases[i] = lam * rec_.purchases[i] + seen;
-  rec_.on_platform[i] = lam * rec_.on_platform[i] + on_platform;
+  ok &= decay_add(rec_.approved, i, lam, approved);
+  ok &= decay_add(rec_.games, i, lam, games);
+  ok &= decay_add(rec_.purchases, i, lam, seen);
+  ok &= decay_add(rec_.on_platform, i, lam, on_platform);
   float hours = 0;
   if (domain_open(p, i, kConsentGaming, Domain::kGaming) && ev.gaming_hours > 0 && det.bernoulli(spec_.detect_gaming))
     hours = ev.gaming_hours;
-  rec_.gaming_hours[i] = lam * rec_.gaming_hours[i] + hours;
+  ok &= decay_add(rec_.gaming_hours, i, lam, hours);
   float unapproved = 0, embarrassing = 0;
   if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
     for (std::uint32_t k = 0; k < ev.unapproved; ++k) unapproved += det.bernoulli(spec_.detect_posts);
     for (std::uint32_t k = 0; k < ev.embarrassing; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
   }
-  rec_.unapproved[i] = lam * rec_.unapproved[i] + unapproved;
+  ok &= decay_add(rec_.unapproved, i, lam, unapproved);
   if (!posts_seen_.empty()) posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
-  rec_.embarrassing[i] = lam * rec_.embarrassing[i] + embarrassing;
+  ok &= decay_add(rec_.embarrassing, i, lam, embarrassing);
+  if (!ok) note_overflow(i);
 }
 
 void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
@@ -203,25 +238,34 @@ void Composite::initialise_history(const Persons& p, const BehaviourSpec& b) {
   parallel_for(p.size(), [&](std::size_t i) {
     const double due = p.has_loan(i) && sees(Domain::kFinance) ? 1.0 / b.repayment_period : 0.0;
     const double m = p.miss_prob[i];
-    rec_.on_time[i] = static_cast<float>(scale * due * (1 - m));
-    rec_.missed[i] = static_cast<float>(scale * due * m * (1 - b.default_given_miss));
-    rec_.defaults[i] = static_cast<float>(scale * due * m * b.default_given_miss);
+    // Each record starts at its steady state, rounded once to its 16-bit format.
+    bool ok = true;
+    auto set = [&](Uf16Column& col, double v) {
+      const auto c = uf16::encode(v);
+      if (c) col.set_code(i, *c);
+      ok &= c.has_value();
+    };
+    set(rec_.on_time, scale * due * (1 - m));
+    set(rec_.missed, scale * due * m * (1 - b.default_given_miss));
+    set(rec_.defaults, scale * due * m * b.default_given_miss);
     if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
       const double ps = p.platform_share[i];
       const double seen = ps + (1 - ps) * spec_.detect_offplatform_purchase;
       const double total = p.rate_baby[i] + p.rate_games[i] + p.rate_domestic[i] + p.rate_luxury[i];
-      rec_.approved[i] = static_cast<float>(scale * (p.rate_baby[i] + p.rate_domestic[i]) * seen);
-      rec_.games[i] = static_cast<float>(scale * p.rate_games[i] * seen);
-      rec_.purchases[i] = static_cast<float>(scale * total * seen);
-      rec_.on_platform[i] = static_cast<float>(scale * total * ps);
+      set(rec_.approved, scale * (p.rate_baby[i] + p.rate_domestic[i]) * seen);
+      set(rec_.games, scale * p.rate_games[i] * seen);
+      set(rec_.purchases, scale * total * seen);
+      set(rec_.on_platform, scale * total * ps);
     }
     if (domain_open(p, i, kConsentGaming, Domain::kGaming))
-      rec_.gaming_hours[i] = static_cast<float>(scale * p.gaming_hours[i] * spec_.detect_gaming);
+      set(rec_.gaming_hours, scale * p.gaming_hours[i] * spec_.detect_gaming);
     if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
-      rec_.unapproved[i] = static_cast<float>(scale * p.dissent[i] * spec_.detect_posts);
-      rec_.embarrassing[i] = static_cast<float>(scale * p.embarrassing[i] * spec_.detect_posts);
+      set(rec_.unapproved, scale * p.dissent[i] * spec_.detect_posts);
+      set(rec_.embarrassing, scale * p.embarrassing[i] * spec_.detect_posts);
     }
+    if (!ok) note_overflow(i);
   });
+  throw_if_overflowed();
 }
 
 BehaviourRates Composite::rates_of(std::size_t i) const {
@@ -241,7 +285,7 @@ RelationshipInputs Composite::relationship_inputs_of(std::size_t i, const Exchan
   const auto friends = ex.graph().neighbours(static_cast<NodeId>(i));
   if (friends.empty()) return in;
   const auto scores = ex.neighbour_view(score_);
-  const auto unapproved = ex.neighbour_view(rec_.unapproved);
+  const auto unapproved = ex.neighbour_view(rec_.unapproved.view());
   double sum = 0, below = 0, posts = 0;
   for (NodeId f : friends) {
     sum += scores[f];
@@ -269,6 +313,7 @@ Subscores Composite::subscores_of(const Persons& p, std::size_t i, const Exchang
 }
 
 void Composite::score(const Persons& p, const Exchange& ex) {
+  throw_if_overflowed();
   if (!scored_) {
     scored_ = true;
     parallel_for(p.size(), [&](std::size_t i) {

@@ -3,6 +3,7 @@
 // The sub-score functions are pure so that hand-computed cases can test them exactly.
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -25,13 +26,16 @@ inline constexpr std::array<double, kCompositeBands> kCompositeBandLower{350, 55
 
 int composite_band(double score);
 
-// What the operator has seen of one person: exponentially decayed counts (half-life in ticks).
+// What the operator has seen of one person: exponentially decayed counts (half-life in ticks),
+// stored in 16 bits (core/uf16.hpp): each tick's x ← λ·x + r is computed in float from the stored
+// value and rounded once to nearest (relative error ≤ 2^-11 per tick; MODEL.md §3).
 struct CompositeRecords {
-  std::vector<float> on_time, missed, defaults;         // instalments
-  std::vector<float> approved, games;                   // purchases: baby + domestic; video games
-  std::vector<float> purchases, on_platform;            // all seen purchases; of which on platform
-  std::vector<float> gaming_hours, unapproved, embarrassing;
+  Uf16Column on_time, missed, defaults;         // instalments
+  Uf16Column approved, games;                   // purchases: baby + domestic; video games
+  Uf16Column purchases, on_platform;            // all seen purchases; of which on platform
+  Uf16Column gaming_hours, unapproved, embarrassing;
   void resize(std::size_t n);
+  static constexpr std::size_t kColumns = 10;
   template <class A>
   void fields(A& a) {
     a(on_time, missed, defaults, approved, games, purchases, on_platform, gaming_hours, unapproved, embarrassing);
@@ -127,6 +131,12 @@ class Composite final : public System {
   std::vector<std::uint8_t> band_table_, privilege_table_;
   std::vector<std::uint8_t> posts_seen_;
   bool scored_ = false;
+  // The lowest person whose record went past the 16-bit format's largest value (only with absurd
+  // scenario rates), or none: reported as an input error by the next score stage.
+  std::atomic<std::uint64_t> overflow_person_{kNoOverflow};
+  static constexpr std::uint64_t kNoOverflow = ~std::uint64_t{0};
+  void note_overflow(std::size_t i);
+  void throw_if_overflowed() const;
   void prepare_record(const SimContext& ctx);
   void record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed, std::uint64_t replicate,
                   Tick tick);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -154,6 +155,31 @@ TEST(Uf16, SubnormalAndBoundaryCases) {
 }
 
 // Relative error of a normal value ≤ 2^-11; absolute error of a subnormal one ≤ 2^-43.
+// encode_float agrees with encode(double) on every float of a stride through all non-negative
+// floats, on every float of the binades at the edges (the subnormal range's top, 2^-32, and the
+// top binades up to 2^31 and +inf), and on negative values, NaN and −0.0.
+TEST(Uf16, EncodeFloatEqualsEncodeOfItsDouble) {
+  auto check = [](std::uint32_t bits) {
+    const float x = std::bit_cast<float>(bits);
+    const auto want = uf16::encode(static_cast<double>(x));
+    const std::uint32_t got = uf16::encode_float(x);
+    if (want) {
+      ASSERT_EQ(got, *want) << std::hexfloat << x;
+    } else {
+      ASSERT_GT(got, uf16::kMaxCode) << std::hexfloat << x;
+    }
+  };
+  for (std::uint64_t b = 0; b <= 0x7F800000u; b += 9973) check(static_cast<std::uint32_t>(b));
+  for (std::uint32_t e : {94u, 95u, 96u, 156u, 157u, 158u, 159u}) {  // 2^-33, 2^-32, 2^-31; 2^29 … 2^32
+    for (std::uint32_t m = 0; m < (1u << 23); ++m) check((e << 23) | m);
+  }
+  for (std::uint32_t b : {0x7F800000u, 0x7FC00000u, 0x80000000u, 0x80000001u, 0xBF800000u, 0xFF800000u, 0xFFC00000u})
+    check(b);
+  EXPECT_EQ(uf16::encode_float(-0.0f), 0u);
+  EXPECT_EQ(uf16::encode_float(1.0f), 0x21u << 10);
+  EXPECT_EQ(uf16::encode_float(uf16::kMax), uf16::kMaxCode);
+}
+
 TEST(Uf16, RoundingErrorBound) {
   std::mt19937_64 gen(7);
   std::uniform_real_distribution<double> expo(-50.0, 30.9);

@@ -398,11 +398,20 @@ TEST(CourtListProperty, BoundsAndConservation) {
   w.sc.events.mutable_types()[sued].misattribution = 0.3;
   w.sc.data.appeal_prob = 0.5;
   w.sc.data.notify_prob = 0.5;
-  // Misconduct (and wealth_z) derived from trait streams keyed by seed 3: lognormal, sigma 0.8.
-  w.soc.persons.source = {true, 3, 0, 0.8, 0.5, 0.0};
+  // Misconduct lognormal (sigma 0.8, mean 1), wealth_z the standardised log wealth, as generated
+  // persons have them (society.hpp).
+  Persons& p = w.soc.persons;
+  p.source = {true, 3, 0, 0.8, 0.5, 0.0};
+  p.misconduct_mult.resize(n);
+  p.civic_mult.resize(n);
+  p.wealth_z_codes.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     Rng r(3, 0, Rng::kNoTick, i, Stream::kSocietyTraits);
-    w.soc.persons.wealth[i] = 40000 * std::exp(r.normal());
+    const double zw = r.normal();
+    p.wealth[i] = 40000 * std::exp(zw);
+    p.wealth_z_codes[i] = wealth_z_code(zw);
+    p.misconduct_mult.set(i, std::exp(0.8 * r.normal() - 0.32));
+    p.civic_mult.set(i, 1.0);
   }
   std::uint64_t before = 0;
   for (Tick t = 1; t <= 150; ++t) {

@@ -28,12 +28,13 @@ Page make_page(const test::TempDir& tmp) {
   const fs::path run = tmp.path() / "run";
   // Adaptation off: in so small and short a run the preset's adaptive debtors pay and leave the
   // court list, and an all-zero decile chart would be (rightly) reported blank. For the same
-  // reason defaults are made likelier (default_given_miss 0.5) and every default judged: with the
-  // preset's rates (≈ 1 listing per 10^4 persons in 8 weeks) whether anyone of 1,500 is on the
-  // court list at week 8 is a matter of the draws' luck (≈ 10 listed with these).
+  // reason defaults are made likelier (miss_prob 0.3, default_given_miss 0.5) and every default
+  // judged: with the preset's rates (≈ 1 listing per 10^4 persons in 8 weeks) whether anyone of
+  // 1,500 is on the court list at week 8 is a matter of the draws' luck.
   test::run_preset_metrics("integrated_2020",
                            {"society.persons=1500", "run.ticks=8", "run.measure_every=4", "adapt.model=none",
-                            "behaviour.default_given_miss=0.5", "systems.court.judgment_given_default=1"},
+                            "behaviour.miss_prob=0.3", "behaviour.default_given_miss=0.5",
+                            "systems.court.judgment_given_default=1"},
                            run, 2);
   const fs::path cmp = tmp.path() / "cmp";
   fs::create_directories(cmp);

@@ -37,13 +37,13 @@ TEST(Rng, SeekGoesToTheWordKDrawsReach) {
   }
 }
 
-// The generation code as it was when every trait was stored (the draw order of SPEC §2):
-// a test-only reference the stored and the derived traits must equal bit for bit. The values of
-// the 16-bit columns (core/uf16.hpp) are drawn in double and stored rounded once.
+// The generation code written out again (the draw order of SPEC §2): a test-only reference the
+// stored traits must equal. The values of the 16-bit columns (core/uf16.hpp) are drawn in double
+// and stored rounded once; wealth_z is stored as round(z · 2048) / 2048.
 struct ReferenceTraits {
   double initial_wealth, income, miss_prob, rate_baby, rate_games, rate_domestic, rate_luxury, platform_share,
       gaming_hours, dissent, embarrassing;
-  float misconduct, civic, wealth_z;
+  double misconduct, civic, wealth_z;
   std::uint8_t education, age_band, stable_job, parent, consent, has_loan, scrutinised;
 };
 template <std::size_t K>
@@ -58,9 +58,6 @@ std::uint8_t reference_category(Rng& rng, const std::array<double, K>& shares) {
 }
 double reference_spread_exact(double mean, double sigma, double z) {
   return mean * std::exp(sigma * z - 0.5 * sigma * sigma);
-}
-float reference_spread(double mean, double sigma, double z) {
-  return static_cast<float>(reference_spread_exact(mean, sigma, z));
 }
 ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, std::uint64_t seed,
                                  std::uint64_t rep, NodeId i) {
@@ -98,9 +95,9 @@ ReferenceTraits reference_traits(const SocietySpec& s, const BehaviourSpec& b, s
   const double zm = rng.normal();
   const double rc = b.civic_misconduct_corr;
   const double zc = rc * zm + std::sqrt(1.0 - rc * rc) * rng.normal();
-  t.misconduct = reference_spread(1.0, b.misconduct_sigma, zm);
-  t.civic = reference_spread(1.0, b.civic_sigma, zc);
-  t.wealth_z = static_cast<float>(zw);
+  t.misconduct = reference_spread_exact(1.0, b.misconduct_sigma, zm);
+  t.civic = reference_spread_exact(1.0, b.civic_sigma, zc);
+  t.wealth_z = zw;
   t.scrutinised = rng.bernoulli(s.scrutinised_share);
   return t;
 }
@@ -111,9 +108,9 @@ std::uint32_t bits(T x) {
   else return x;
 }
 
-// Every trait, stored or derived, equals the reference generation bit for bit (3000 persons, two
-// parameter sets with correlation and spreads off their defaults).
-TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
+// Every stored trait equals the reference generation, rounded once as documented, bit for bit
+// (3000 persons, two parameter sets with correlation and spreads off their defaults).
+TEST(Society, StoredTraitsEqualTheReferenceBitForBit) {
   SocietySpec s;
   s.region_weights = {1, 2, 1};
   BehaviourSpec b;
@@ -130,18 +127,19 @@ TEST(Society, DerivedAndStoredTraitsEqualTheReferenceBitForBit) {
     for (NodeId i = 0; i < n; ++i) {
       const ReferenceTraits r = reference_traits(s, b, 21, 2, i);
       const EventTraits e = p.event_traits(i);
-      ASSERT_EQ(bits(p.misconduct(i)), bits(r.misconduct)) << i;
-      ASSERT_EQ(bits(p.civic(i)), bits(r.civic)) << i;
-      ASSERT_EQ(bits(p.wealth_z(i)), bits(r.wealth_z)) << i;
-      ASSERT_EQ(bits(e.misconduct), bits(r.misconduct)) << i;
-      ASSERT_EQ(bits(e.civic), bits(r.civic)) << i;
-      ASSERT_EQ(bits(e.wealth_z), bits(r.wealth_z)) << i;
+      ASSERT_EQ(bits(e.misconduct), bits(p.misconduct(i))) << i;
+      ASSERT_EQ(bits(e.civic), bits(p.civic(i))) << i;
+      ASSERT_EQ(bits(e.wealth_z), bits(p.wealth_z(i))) << i;
+      // wealth_z: the nearest multiple of 1/2048 (|z| < 16, so no clamping), exactly.
+      ASSERT_EQ(bits(p.wealth_z(i)), bits(static_cast<float>(std::nearbyint(r.wealth_z * 2048.0) / 2048.0))) << i;
+      ASSERT_LE(std::abs(p.wealth_z(i) - r.wealth_z), 0x1p-12) << i;
       // Each 16-bit column holds its draw rounded once (to nearest, ties to even), within 2^-11.
       const std::pair<const Uf16Column*, double> stored[] = {
           {&p.initial_wealth, r.initial_wealth}, {&p.income, r.income},         {&p.miss_prob, r.miss_prob},
           {&p.rate_baby, r.rate_baby},           {&p.rate_games, r.rate_games}, {&p.rate_domestic, r.rate_domestic},
           {&p.rate_luxury, r.rate_luxury},       {&p.platform_share, r.platform_share},
-          {&p.gaming_hours, r.gaming_hours},     {&p.dissent, r.dissent},       {&p.embarrassing, r.embarrassing}};
+          {&p.gaming_hours, r.gaming_hours},     {&p.dissent, r.dissent},       {&p.embarrassing, r.embarrassing},
+          {&p.misconduct_mult, r.misconduct},    {&p.civic_mult, r.civic}};
       for (std::size_t k = 0; k < std::size(stored); ++k) {
         const auto& [col, drawn] = stored[k];
         ASSERT_EQ(bits((*col)[i]), bits(uf16::decode(uf16::encode(drawn).value()))) << i << " column " << k;
@@ -241,19 +239,21 @@ TEST(Society, UnrepresentableDrawIsAnInputErrorNamingItsKeys) {
   EXPECT_EQ(message(ok, 2).first, "");
 }
 
-// Persons::memory_bytes is the columns' bytes exactly: 34 B a person (2 + 2 + 11 × 2 + 8).
+// Persons::memory_bytes is the columns' bytes exactly: 40 B a person (2 + 2 + 13 × 2 + 2 + 8).
 TEST(Society, MemoryBytesAreTheColumnsBytes) {
   const Society soc = generate_society(1234, SocietySpec{}, BehaviourSpec{}, 9, 0);
   const Persons& p = soc.persons;
   std::size_t bytes = p.region.size() * sizeof(p.region[0]) + p.traits.size() * sizeof(p.traits[0]) +
-                      p.wealth.size() * sizeof(p.wealth[0]);
+                      p.wealth.size() * sizeof(p.wealth[0]) + p.wealth_z_codes.size() * sizeof(p.wealth_z_codes[0]);
+  EXPECT_EQ(p.wealth_z_codes.size(), 1234u);
   for (const Uf16Column* c : {&p.income, &p.initial_wealth, &p.miss_prob, &p.rate_baby, &p.rate_games, &p.rate_domestic,
-                              &p.rate_luxury, &p.platform_share, &p.gaming_hours, &p.dissent, &p.embarrassing}) {
+                              &p.rate_luxury, &p.platform_share, &p.gaming_hours, &p.dissent, &p.embarrassing,
+                              &p.misconduct_mult, &p.civic_mult}) {
     EXPECT_EQ(c->size(), 1234u);
     bytes += c->memory_bytes();
   }
   EXPECT_EQ(p.memory_bytes(), bytes);
-  EXPECT_EQ(p.memory_bytes(), 1234u * 34);
+  EXPECT_EQ(p.memory_bytes(), 1234u * 40);
 }
 
 TEST(Society, SameForAnyThreadCountAndPrefixStable) {

@@ -246,9 +246,7 @@ TEST(CompositeFused, RecordsEqualRecordingFromTheFullColumns) {
     behave(b, soc.persons, 3, 1, t, part, nullptr, &rec);
   }
   const CompositeRecords &a = from_columns.records(), &c = fused.records();
-  auto same = [&](const std::vector<float>& x, const std::vector<float>& y) {
-    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
-  };
+  auto same = [&](const Uf16Column& x, const Uf16Column& y) { return x.codes() == y.codes(); };
   EXPECT_TRUE(same(a.on_time, c.on_time) && same(a.missed, c.missed) && same(a.defaults, c.defaults));
   EXPECT_TRUE(same(a.approved, c.approved) && same(a.games, c.games) && same(a.purchases, c.purchases));
   EXPECT_TRUE(same(a.on_platform, c.on_platform) && same(a.gaming_hours, c.gaming_hours));
@@ -256,6 +254,89 @@ TEST(CompositeFused, RecordsEqualRecordingFromTheFullColumns) {
   double seen = 0;
   for (float v : c.purchases) seen += v;
   EXPECT_GT(seen, n);  // records were written
+}
+}  // namespace
+}  // namespace credsim
+
+namespace credsim {
+namespace {
+// The 16-bit records (MODEL.md §6.1, "Storage"): with certain detection and the same events every
+// tick, each stored count equals an independent recomputation of one step (the update in float
+// from the stored value, rounded once by the reference encoder uf16::encode), and stays within
+// 2^-11 / (1 − λ) of the exact recurrence in double over 300 ticks.
+TEST(CompositeRecords16, EachTickRoundsTheFloatUpdateOnceAndStaysNearTheExactRecurrence) {
+  Fixture f;
+  CompositeSpec spec = hand_spec();
+  spec.record_half_life = 26;
+  spec.data_exchange = true;
+  Composite c(spec, 4);
+  const float lam = static_cast<float>(c.decay());
+  const double bound = 0x1p-11 / (1.0 - c.decay());
+  std::vector<std::array<double, 10>> exact(4, std::array<double, 10>{});
+  auto columns = [](const CompositeRecords& r) {
+    return std::array<const Uf16Column*, 10>{&r.on_time,     &r.missed,       &r.defaults,   &r.approved,
+                                              &r.games,       &r.purchases,    &r.on_platform, &r.gaming_hours,
+                                              &r.unapproved,  &r.embarrassing};
+  };
+  // Every purchase on the platform (no off-platform detection draw), gaming and posts certain.
+  for (std::size_t i = 0; i < 4; ++i) {
+    f.ev.repayment[i] = i == 1 ? Repayment::kMissed : Repayment::kOnTime;
+    f.ev.baby[i] = 1, f.ev.games[i] = static_cast<std::uint16_t>(i), f.ev.domestic[i] = 2, f.ev.luxury[i] = 0;
+    f.ev.on_platform[i] = static_cast<std::uint16_t>(3 + i);
+    f.ev.gaming_hours[i] = 0.7f * static_cast<float>(i + 1);
+    f.ev.unapproved[i] = static_cast<std::uint16_t>(i % 2), f.ev.embarrassing[i] = 1;
+  }
+  for (Tick t = 1; t <= 300; ++t) {
+    std::vector<std::array<std::uint16_t, 10>> before(4);
+    for (std::size_t i = 0; i < 4; ++i)
+      for (std::size_t k = 0; k < 10; ++k) before[i][k] = columns(c.records())[k]->code(i);
+    c.record(f.p, f.ev, 1, 0, t);
+    for (std::size_t i = 0; i < 4; ++i) {
+      const double total = f.ev.baby[i] + f.ev.games[i] + f.ev.domestic[i] + f.ev.luxury[i];
+      const double r[10] = {f.ev.repayment[i] == Repayment::kOnTime ? 1.0 : 0.0,
+                            f.ev.repayment[i] == Repayment::kMissed ? 1.0 : 0.0,
+                            0.0,
+                            static_cast<double>(f.ev.baby[i] + f.ev.domestic[i]),
+                            static_cast<double>(f.ev.games[i]),
+                            total,
+                            static_cast<double>(f.ev.on_platform[i]),
+                            static_cast<double>(f.ev.gaming_hours[i]),
+                            static_cast<double>(f.ev.unapproved[i]),
+                            static_cast<double>(f.ev.embarrassing[i])};
+      for (std::size_t k = 0; k < 10; ++k) {
+        const float step = lam * uf16::decode(before[i][k]) + static_cast<float>(r[k]);
+        ASSERT_EQ(columns(c.records())[k]->code(i), uf16::encode(static_cast<double>(step)).value())
+            << "tick " << t << " person " << i << " record " << k;
+        exact[i][k] = c.decay() * exact[i][k] + r[k];
+        const double stored = (*columns(c.records())[k])[i];
+        ASSERT_LE(std::abs(stored - exact[i][k]), bound * exact[i][k] + 1e-30)
+            << "tick " << t << " person " << i << " record " << k;
+      }
+    }
+  }
+  // After 300 ticks (≈ 11.5 half-lives) every count is near its steady state r / (1 − λ).
+  EXPECT_NEAR(c.records().purchases[0], 3.0 / (1.0 - c.decay()), 3.0 / (1.0 - c.decay()) * bound);
+}
+
+// A count past the format's largest value is not clamped: the next score stage reports it.
+TEST(CompositeRecords16, ACountPastTheFormatIsAnInputErrorAtTheNextScore) {
+  Fixture f;
+  CompositeSpec spec = hand_spec();
+  spec.data_exchange = true;
+  Composite c(spec, 4);
+  const graph::Csr g = graph::build_csr(4, {});
+  const Exchange ex(g);
+  f.ev.gaming_hours[2] = 1.5e9f;
+  c.record(f.p, f.ev, 1, 0, 1);
+  EXPECT_NO_THROW(c.score(f.p, ex));
+  c.record(f.p, f.ev, 1, 0, 2);  // 0.5 · 1.5e9 + 1.5e9 > 2146435072
+  try {
+    c.score(f.p, ex);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("person 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("record_half_life"), std::string::npos) << e.what();
+  }
 }
 }  // namespace
 }  // namespace credsim
