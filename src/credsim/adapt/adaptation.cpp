@@ -318,7 +318,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
   auto prefetch_drag = [&](NodeId j) {
     for (const Composite* c : counted) {
       __builtin_prefetch(c->scores().data() + j);
-      if (!c->records().unapproved.empty()) __builtin_prefetch(c->records().unapproved.data() + j);
+      if (!c->records().unapproved.empty()) __builtin_prefetch(c->records().unapproved.codes().data() + j);
     }
   };
   parallel_for(blocks, [&](std::size_t b) {
