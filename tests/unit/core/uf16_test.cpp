@@ -118,7 +118,9 @@ TEST(Uf16, RandomDoublesMatchTheBruteForceReference) {
     const auto want = reference_encode(x);
     const auto got = uf16::encode(x);
     ASSERT_EQ(got.has_value(), want.has_value()) << x;
-    if (want) ASSERT_EQ(*got, *want) << x;
+    if (want) {
+      ASSERT_EQ(*got, *want) << x;
+    }
     ++checked;
   }
   EXPECT_EQ(checked, 1'000'000);
