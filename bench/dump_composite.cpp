@@ -67,17 +67,19 @@ int main(int argc, char** argv) {
   put(out, "education", unpack([&](std::size_t i) { return p.education(i); }));
   put(out, "stable_job", unpack([&](std::size_t i) { return p.stable_job(i); }));
   put(out, "age_band", unpack([&](std::size_t i) { return p.age_band(i); }));
+  // The records are 16-bit floats (core/uf16.hpp); written as their exact float32 values.
   const auto& r = c0.records();
-  put(out, "rec_on_time", r.on_time);
-  put(out, "rec_missed", r.missed);
-  put(out, "rec_defaults", r.defaults);
-  put(out, "rec_approved", r.approved);
-  put(out, "rec_games", r.games);
-  put(out, "rec_purchases", r.purchases);
-  put(out, "rec_on_platform", r.on_platform);
-  put(out, "rec_gaming_hours", r.gaming_hours);
-  put(out, "rec_unapproved", r.unapproved);
-  put(out, "rec_embarrassing", r.embarrassing);
+  auto floats = [](const Uf16Column& c) { return std::vector<float>(c.begin(), c.end()); };
+  put(out, "rec_on_time", floats(r.on_time));
+  put(out, "rec_missed", floats(r.missed));
+  put(out, "rec_defaults", floats(r.defaults));
+  put(out, "rec_approved", floats(r.approved));
+  put(out, "rec_games", floats(r.games));
+  put(out, "rec_purchases", floats(r.purchases));
+  put(out, "rec_on_platform", floats(r.on_platform));
+  put(out, "rec_gaming_hours", floats(r.gaming_hours));
+  put(out, "rec_unapproved", floats(r.unapproved));
+  put(out, "rec_embarrassing", floats(r.embarrassing));
   put(out, "score_before", c0.scores());
 
   // One recomputation from this state: the scores NumPy must reproduce. Systems are not

@@ -41,23 +41,25 @@ constexpr float decode(std::uint16_t c) {
 }
 
 // The code nearest to x (ties to the even code), or nullopt when x is not representable.
+// Only 0 < x < 2^-32 (subnormal codes, rare) takes a branch of its own. Every other value goes
+// through the same integer steps: the double's bits rebased (E = e + 33, i.e. the exponent field
+// − 990) and rounded to nearest even on the 42 mantissa bits dropped, the carry moving into the
+// exponent; ±0 is masked to code 0; a negative value, NaN, +inf or x ≥ 2^31 after rounding comes
+// out above kMaxCode (their rebased bits are ≥ 64 · 2^52) and is refused.
 constexpr std::optional<std::uint16_t> encode(double x) {
-  if (!(x >= 0.0) || x >= 0x1p31) return std::nullopt;  // NaN, negative, or ≥ 2^31 (+inf included)
-  if (x < 0x1p-32) {
-    // Subnormal: q = x · 2^42 < 1024 (exact: a power-of-two scaling); round q to an integer.
+  const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
+  if (b - 1u < (std::uint64_t{991} << 52) - 1u) {
+    // 0 < x < 2^-32, subnormal: q = x · 2^42 < 1024 (exact: a power-of-two scaling); round q to an
+    // integer.
     const double q = x * 0x1p42;
     std::uint32_t m = static_cast<std::uint32_t>(q);
     const double frac = q - static_cast<double>(m);  // exact
     if (frac > 0.5 || (frac == 0.5 && (m & 1u))) ++m;  // m = 1024 is the smallest normal code
     return static_cast<std::uint16_t>(m);
   }
-  // Normal: the double's exponent and top 10 mantissa bits, rounded on the 42 bits below.
-  const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
-  const int e = static_cast<int>((b >> 52) & 0x7FF) - 1023;  // x ≥ 2^-32: a normal double
-  const std::uint64_t mant = b & ((std::uint64_t{1} << 52) - 1);
-  std::uint32_t c = (static_cast<std::uint32_t>(e + kExponentBias) << 10) | static_cast<std::uint32_t>(mant >> 42);
-  const std::uint64_t rest = mant & ((std::uint64_t{1} << 42) - 1), half = std::uint64_t{1} << 41;
-  if (rest > half || (rest == half && (c & 1u))) ++c;  // a carry moves into the exponent: still exact
+  const std::uint64_t r = b - (std::uint64_t{990} << 52);
+  const std::uint64_t nonzero = std::uint64_t{0} - static_cast<std::uint64_t>((b << 1) != 0u);  // all ones unless ±0
+  const std::uint64_t c = ((r + ((std::uint64_t{1} << 41) - 1u) + ((r >> 42) & 1u)) >> 42) & nonzero;
   if (c > kMaxCode) return std::nullopt;
   return static_cast<std::uint16_t>(c);
 }
@@ -67,12 +69,16 @@ constexpr std::optional<std::uint16_t> encode(double x) {
 // is above kMaxCode exactly when x is not (negative, NaN, +inf, or ≥ 2^31 after rounding).
 // Normal values: the float's bits rebased (E = e + 33, i.e. the float's exponent field − 94) and
 // rounded to nearest even on the 13 bits dropped, the carry moving into the exponent.
+// Zeros (common in such columns: counts nobody has) take no branch: ±0 is masked to code 0, and a
+// negative value, NaN or +inf comes out of the rebasing above kMaxCode without a test of its own
+// (its bits minus 94·2^23 stay ≥ 0x50800000, so the code is ≥ 0x28400).
 constexpr std::uint32_t encode_float(float x) {
   const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
-  if (b < (95u << 23)) return *encode(static_cast<double>(x));  // 0 ≤ x < 2^-32: subnormal codes (rare)
-  if (b >= 0x80000000u) return b == 0x80000000u ? 0u : kMaxCode + 1u;  // −0.0 is 0; negative, or −NaN
+  if (b - 1u < (95u << 23) - 1u) return *encode(static_cast<double>(x));  // 0 < x < 2^-32: subnormal codes (rare)
   const std::uint32_t r = b - (94u << 23);
-  return (r + 0xFFFu + ((r >> 13) & 1u)) >> 13;
+  const std::uint32_t c = (r + 0xFFFu + ((r >> 13) & 1u)) >> 13;
+  const std::uint32_t nonzero = 0u - static_cast<std::uint32_t>((b << 1) != 0u);  // all ones unless ±0
+  return c & nonzero;
 }
 
 // Whether x is representable (encode(x) succeeds).
