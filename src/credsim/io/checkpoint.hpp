@@ -34,7 +34,7 @@
 
 namespace credsim::ckpt {
 
-inline constexpr std::uint32_t kFormatVersion = 12;  // 2: sparse agency lists, estimate parts; 3: income factor derived; 4: myopic adaptation stores no responses; 5: packed harm snapshots; 6: the composite publishes score, band and privileges derived from its score; 7: derived event propensities (persons.source); 8: packed person traits; 9: effect masks in the narrowest width; 10: compact graph offsets; 11: persons' income, wealth and propensities as 16-bit codes (core/uf16.hpp); 12: misconduct, civic and wealth_z stored (16-bit)
+inline constexpr std::uint32_t kFormatVersion = 13;  // 2: sparse agency lists, estimate parts; 3: income factor derived; 4: myopic adaptation stores no responses; 5: packed harm snapshots; 6: the composite publishes score, band and privileges derived from its score; 7: derived event propensities (persons.source); 8: packed person traits; 9: effect masks in the narrowest width; 10: compact graph offsets; 11: persons' income, wealth and propensities as 16-bit codes (core/uf16.hpp); 12: misconduct, civic and wealth_z stored (16-bit); 13: the measure stage's seconds by part
 
 // FNV-1a 64 of a text (the resolved scenario JSON): a resume must run the same scenario.
 std::uint64_t hash_text(std::string_view text);

@@ -72,6 +72,7 @@ struct Session {
   std::vector<std::string> snapshot_dirs;     // relative to the run folder, in tick order
   std::vector<std::string> snapshot_outputs;  // their index.json, relative to the run folder
   double graph_seconds = 0, loop_seconds = 0, snapshot_seconds = 0, checkpoint_seconds = 0, wall_seconds = 0;
+  double init_seconds = 0;  // tick 0's initialisation, part of loop_seconds
   std::uint64_t estimated_peak_bytes = 0;
   std::vector<std::string> estimate_parts;    // the estimate's parts (run/memory_budget.hpp) ...
   std::vector<double> estimate_part_bytes;    // ... and their bytes, for the manifest
@@ -81,7 +82,7 @@ struct Session {
   void fields(A& a) {
     a(snapshot_every, checkpoint_every, command_line, overrides, snapshot_dirs, snapshot_outputs, graph_seconds,
       loop_seconds, snapshot_seconds, checkpoint_seconds, wall_seconds, estimated_peak_bytes, estimate_parts,
-      estimate_part_bytes, resumed_from, resume_commands);
+      estimate_part_bytes, resumed_from, resume_commands, init_seconds);
   }
 };
 
@@ -249,6 +250,19 @@ RunResult drive(const Scenario& sc, Session& s, Simulation& sim, io::MetricsCsv&
   nlohmann::json stages;
   for (int k = 0; k < kStages; ++k) stages[kStageNames[k]] = sim.stage_seconds()[k];
   m["stage_seconds"] = stages;
+  // Tick 0's initialisation (first scores, the effects then, adaptation's preparation and tick
+  // 0's measurement) apart, and the rate over the ticks after it: a run of T ticks pays the
+  // initialisation once, so this is the rate a long run approaches.
+  m["init_seconds"] = s.init_seconds;
+  nlohmann::json init_stages;
+  for (int k = 0; k < kStages; ++k) init_stages[kStageNames[k]] = sim.init_stage_seconds()[k];
+  m["init_stage_seconds"] = init_stages;
+  const double ticks_seconds = s.loop_seconds - s.init_seconds;
+  m["ticks_seconds"] = ticks_seconds;
+  m["ticks_person_ticks_per_second"] = ticks_seconds > 0 ? n * sc.run.ticks / ticks_seconds : 0.0;
+  nlohmann::json measure_parts = nlohmann::json::object();
+  for (const auto& [name, seconds] : sim.measure_seconds()) measure_parts[name] = seconds;
+  m["measure_seconds"] = measure_parts;
   m["person_ticks_per_second"] = res.person_ticks_per_second;
   m["peak_rss_bytes"] = res.peak_rss_bytes;
   m["model_bytes"] = sim.memory_bytes();
@@ -331,7 +345,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt, const Progress
   io::MetricsCsv metrics(out_dir / "metrics.csv");
   const auto t1 = Clock::now();
   sim.initialise(&metrics);
-  s.loop_seconds += since(t1);
+  s.init_seconds = since(t1);
+  s.loop_seconds += s.init_seconds;
   return drive(sc, s, sim, metrics, out_dir, opt.stop_after, t0, progress);
 }
 

@@ -143,6 +143,7 @@ void Simulation::initialise(io::MetricsCsv* metrics) {
   if (tracer_) tracer_->initial(ctx, *consequences_);
   timed(Stage::kAdapt, [&] { adapt_.prepare(ctx, *consequences_); });
   if (metrics) timed(Stage::kMeasure, [&] { measure(*metrics); });
+  init_stage_seconds_ = stage_seconds_;
 }
 
 void Simulation::step(io::MetricsCsv* metrics) {
@@ -236,19 +237,32 @@ void Simulation::measure(io::MetricsCsv& out) {
   // Nothing measured reads this tick's event columns or wealth changes but the posts in all:
   // free them, so the measure stage's temporaries take their place at the peak (behave and the
   // consequences stage allocate them again).
+  const auto t_prepare = std::chrono::steady_clock::now();
   unapproved_posts_ = deterministic_sum<std::uint64_t>(
       events_.unapproved.size(), [&](std::size_t i) { return std::uint64_t{events_.unapproved[i]}; });
   events_.release();
   wealth_decile_ = measure::deciles(society_.persons.wealth);  // one ranking for every reporter
+  const double prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_prepare).count();
   SimContext ctx = context();
   ctx.wealth_decile = &wealth_decile_;
   ctx.unapproved_posts = &unapproved_posts_;
-  measure_society(tick_, society_, graph_, out);
-  measure_ledger(tick_, ledger_, society_, out);
-  for (const auto& s : systems_) s->measure(ctx, out);
-  harm_.measure(ctx, *consequences_, out);
-  adapt_.measure(ctx, out);
-  consequences_->measure(tick_, society_, out, &wealth_decile_);
+  // Each reporter's share of the stage, for the manifest's measure_seconds (in this order).
+  std::size_t part = 0;
+  auto timed_part = [&](const std::string& name, auto&& fn) {
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (part == measure_seconds_.size()) measure_seconds_.push_back({name, 0.0});
+    measure_seconds_[part++].second += dt;
+  };
+  timed_part("wealth_deciles", [] {});
+  measure_seconds_[0].second += prepare_seconds;
+  timed_part("society", [&] { measure_society(tick_, society_, graph_, out); });
+  timed_part("ledger", [&] { measure_ledger(tick_, ledger_, society_, out); });
+  for (const auto& s : systems_) timed_part("system." + s->name(), [&] { s->measure(ctx, out); });
+  timed_part("harm", [&] { harm_.measure(ctx, *consequences_, out); });
+  timed_part("adapt", [&] { adapt_.measure(ctx, out); });
+  timed_part("consequences", [&] { consequences_->measure(tick_, society_, out, &wealth_decile_); });
   wealth_decile_ = {};  // read by the reporters of this measured tick only
   calibration_.clear();
   for (std::size_t k = 0; k < target_handles_.size(); ++k) {
@@ -312,7 +326,7 @@ void Simulation::state(ckpt::Archive& a) {
   a.section("harm");
   a(harm_);
   a.section("simulation");
-  a(wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_);
+  a(wealth_decile_, target_handles_, calibration_, tick_, stage_seconds_, init_stage_seconds_, measure_seconds_);
   // Explain's tracer (--trace): the traced persons, trace.jsonl's length and their state.
   a.section("trace");
   bool tracing = tracer_ != nullptr;

@@ -64,6 +64,11 @@ class Simulation {
   // (Adaptation::store_responses; the same results, for tests that compare the two paths).
   void store_adapt_responses();
   const std::array<double, kStages>& stage_seconds() const { return stage_seconds_; }
+  // The part of stage_seconds spent in initialise (tick 0).
+  const std::array<double, kStages>& init_stage_seconds() const { return init_stage_seconds_; }
+  // The measure stage's seconds by part, in the order they run: the wealth deciles every
+  // reporter reads, society, ledger, each system ("system.NAME"), harm, adapt, consequences.
+  const std::vector<std::pair<std::string, double>>& measure_seconds() const { return measure_seconds_; }
   struct Calibration {
     std::string name;
     double model, target;
@@ -128,6 +133,8 @@ class Simulation {
   AdaptView adapt_view_;  // of adapt_, society_ and the composites in systems_
   Tick tick_ = 0;
   std::array<double, kStages> stage_seconds_{};
+  std::array<double, kStages> init_stage_seconds_{};
+  std::vector<std::pair<std::string, double>> measure_seconds_;
   std::unique_ptr<Tracer> tracer_;  // null unless persons are traced
 };
 

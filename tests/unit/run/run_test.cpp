@@ -99,6 +99,30 @@ TEST(Run, TidyMetricsAndCompleteManifest) {
   EXPECT_EQ(m["scenario"]["systems"]["sesame"]["weights"]["credit_history"], 35.0);
   EXPECT_EQ(m["scenario"]["systems"]["sesame"]["weights"]["relationships"], 15.0);
   EXPECT_GT(m["person_ticks_per_second"].get<double>(), 0.0);
+  // Tick 0's initialisation apart: a part of the loop and of every stage, and the rate after it.
+  const double loop = m["loop_seconds"].get<double>(), init = m["init_seconds"].get<double>();
+  EXPECT_GT(init, 0.0);
+  EXPECT_LT(init, loop);
+  EXPECT_DOUBLE_EQ(m["ticks_seconds"].get<double>(), loop - init);
+  EXPECT_DOUBLE_EQ(m["ticks_person_ticks_per_second"].get<double>(),
+                   m["persons"].get<double>() * 9 / (loop - init));  // 9 ticks after tick 0
+  for (const auto& [stage, seconds] : m["stage_seconds"].items()) {
+    ASSERT_TRUE(m["init_stage_seconds"].contains(stage)) << stage;
+    EXPECT_LE(m["init_stage_seconds"][stage].get<double>(), seconds.get<double>()) << stage;
+  }
+  EXPECT_EQ(m["init_stage_seconds"]["behave"].get<double>(), 0.0);  // nobody acts at tick 0
+  // The measure stage by part: each reporter once, within the stage (which also holds the rows'
+  // flush at the end of each measured tick).
+  const auto& parts = m["measure_seconds"];
+  for (const char* k : {"wealth_deciles", "society", "ledger", "system.sesame", "harm", "adapt", "consequences"})
+    EXPECT_TRUE(parts.contains(k)) << k;
+  double sum = 0;
+  for (const auto& [part, seconds] : parts.items()) {
+    EXPECT_GE(seconds.get<double>(), 0.0) << part;
+    sum += seconds.get<double>();
+  }
+  EXPECT_GT(sum, 0.0);
+  EXPECT_LE(sum, m["stage_seconds"]["measure"].get<double>() + 1e-9);
 }
 
 TEST(Run, RefusesToOverwriteAFinishedRun) {
