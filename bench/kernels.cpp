@@ -27,6 +27,7 @@
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/graph/generators.hpp"
 #include "credsim/graph/order.hpp"
+#include "credsim/graph/stats.hpp"
 #include "credsim/io/metrics_csv.hpp"
 #include "credsim/measure/stats.hpp"
 #include "credsim/record/ledger.hpp"
@@ -139,6 +140,20 @@ void BM_GatherMeanScore(benchmark::State& st) {
   // neighbour ids (4 B) + gathered score (2 B) per arc; offsets (4.125 B) + result (8 B) per node.
   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * (arcs * 6 + n * 12.125)));
   st.counters["arcs"] = arcs;
+  set_threads(st);
+}
+
+// Connected components and the other graph statistics (graph::compute_stats: Afforest), as the
+// harm metrics' giant component share reads them at every measured tick after ties changed.
+void BM_GraphStats(benchmark::State& st) {
+  const auto n = static_cast<NodeId>(st.range(0));
+  const graph::Csr& g = cached_sbm(n, static_cast<int>(st.range(1)));
+  for (auto _ : st) {
+    const graph::Stats s = graph::compute_stats(g);
+    benchmark::DoNotOptimize(s.largest_component);
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));  // persons
+  st.counters["arcs"] = static_cast<double>(g.num_arcs());
   set_threads(st);
 }
 
@@ -478,6 +493,7 @@ constexpr int64_t kMiB = int64_t{1} << 20;
 
 BENCHMARK(BM_GenerateER)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_GenerateSBM)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GraphStats)->ArgsProduct({{1000000, 10000000}, {20}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_GatherMeanScore)->ArgsProduct({{100000, 1000000}, {10, 20}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CompositeScore)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Behave)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "commands.hpp"
 #include "credsim/core/error.hpp"
@@ -15,10 +17,24 @@ int main(int argc, char** argv) {
   // OpenMP threads that spin while waiting are up to 15× slower on a shared, busy machine
   // (measured: docs/PERFORMANCE.md). libgomp reads its settings before main(), so when the
   // user has not chosen a wait policy, set "passive" and restart this process once.
+  bool restart = false;
   if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
     ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default
+    restart = true;
   }
+  // Transparent huge pages for the large columns: glibc's malloc marks every chunk it maps of
+  // 2 MiB and more with madvise(MADV_HUGEPAGE) under this tunable (glibc ≥ 2.35; read at start,
+  // like libgomp's settings). Kernels that leave huge pages to madvise (Debian's default) then
+  // fault a column in 2 MiB at a time instead of 4 KiB, and random gathers over it miss the TLB
+  // far less; the bytes out are the same (measured: docs/PERFORMANCE.md, "Huge pages"). A user
+  // who sets glibc.malloc.hugetlb in GLIBC_TUNABLES (e.g. to 0) keeps their choice.
+  if (const char* tunables = std::getenv("GLIBC_TUNABLES"); tunables == nullptr || std::strstr(tunables, "glibc.malloc.hugetlb") == nullptr) {
+    std::string t = tunables != nullptr && *tunables != '\0' ? std::string(tunables) + ":" : std::string();
+    t += "glibc.malloc.hugetlb=1";
+    ::setenv("GLIBC_TUNABLES", t.c_str(), 1);
+    restart = true;
+  }
+  if (restart) ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the defaults
   // Columns of a million persons and more are allocated with mmap and given back to the system
   // when freed. glibc otherwise raises its mmap threshold after the first such free (up to
   // 32 MiB), so per-tick columns freed while measuring would stay in the heap and the peak would

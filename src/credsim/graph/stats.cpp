@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <memory>
 #include <vector>
+
+#include <omp.h>
 
 #include "credsim/core/parallel.hpp"
 
@@ -16,8 +20,8 @@ namespace {
 // below a smaller root (compare-and-swap on the root's own entry), and path halving only points
 // an entry at one of its ancestors, so any interleaving leaves the same partition.
 struct Forest {
-  std::vector<NodeId> parent;
-  explicit Forest(NodeId n) : parent(n) {
+  std::unique_ptr<NodeId[]> parent;  // not zeroed first: one parallel pass writes every entry
+  explicit Forest(NodeId n) : parent(new NodeId[n]) {
     parallel_for(n, [&](std::size_t u) { parent[u] = static_cast<NodeId>(u); });
   }
   NodeId load(NodeId x) { return std::atomic_ref<NodeId>(parent[x]).load(std::memory_order_relaxed); }
@@ -84,19 +88,48 @@ Stats compute_stats(const Csr& g) {
     const auto nb = g.neighbours(static_cast<NodeId>(u));
     for (std::size_t k = kRounds; k < nb.size(); ++k) f.link(static_cast<NodeId>(u), nb[k]);
   });
-  // Sizes: every node's root, then counts (integers: the same for any thread count).
-  parallel_for(n, [&](std::size_t u) {
-    // Atomic like every other access while threads still compress paths through this entry.
-    std::atomic_ref<NodeId>(f.parent[u]).store(f.find(static_cast<NodeId>(u)), std::memory_order_relaxed);
-  });
-  std::vector<NodeId> size(n, 0);
-  for (NodeId u = 0; u < n; ++u) {
-    const EdgeIdx d = g.degree(u);
-    s.max_degree = std::max(s.max_degree, d);
-    if (d == 0) ++s.isolated;
-    if (size[f.parent[u]]++ == 0) ++s.components;
+  // Every node's root, now final: a root is only ever linked below a smaller one, so each
+  // component's root is its smallest id and is its own parent. One pass counts the roots (the
+  // components), the giant's members, isolated nodes and the largest degree, and keeps the
+  // roots of the nodes outside the giant, whose component sizes come from sorting them.
+  // Integer counts and a maximum: the same for any thread count.
+  const int nt = std::max(1, omp_get_max_threads());
+  std::vector<std::vector<NodeId>> outside(static_cast<std::size_t>(nt));
+  std::uint64_t roots = 0, in_giant = 0, isolated = 0;
+  EdgeIdx max_degree = 0;
+#pragma omp parallel num_threads(nt) reduction(+ : roots, in_giant, isolated) reduction(max : max_degree)
+  {
+    std::vector<NodeId>& mine = outside[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (std::int64_t ui = 0; ui < static_cast<std::int64_t>(n); ++ui) {
+      const NodeId u = static_cast<NodeId>(ui);
+      const NodeId r = f.find(u);
+      roots += r == u;
+      if (r == giant) ++in_giant;
+      else mine.push_back(r);
+      const EdgeIdx d = g.degree(u);
+      isolated += d == 0;
+      max_degree = std::max(max_degree, d);
+    }
   }
-  for (NodeId u = 0; u < n; ++u) s.largest_component = std::max(s.largest_component, size[u]);
+  s.components = static_cast<NodeId>(roots);
+  s.isolated = static_cast<NodeId>(isolated);
+  s.max_degree = max_degree;
+  s.largest_component = static_cast<NodeId>(in_giant);
+  std::vector<NodeId> rest;
+  for (auto& v : outside) rest.insert(rest.end(), v.begin(), v.end()), v = {};
+  if (rest.size() <= n / 8) {  // the usual case: a few nodes outside a giant component
+    std::sort(rest.begin(), rest.end());
+    for (std::size_t k = 0; k < rest.size();) {
+      std::size_t e = k;
+      while (e < rest.size() && rest[e] == rest[k]) ++e;
+      s.largest_component = std::max(s.largest_component, static_cast<NodeId>(e - k));
+      k = e;
+    }
+  } else {  // no giant component (a sparse or fragmented graph): count per root
+    std::vector<NodeId> size(n, 0);
+    for (const NodeId r : rest) s.largest_component = std::max(s.largest_component, ++size[r]);
+  }
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -240,6 +241,9 @@ RunResult drive(const Scenario& sc, Session& s, Simulation& sim, io::MetricsCsv&
   m["seed"] = sc.run.seed;
   m["replicate"] = sc.run.replicate;
   m["threads"] = threads;
+  // The process's malloc settings (the CLI asks for transparent huge pages: apps/credsim/main.cpp).
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  m["glibc_tunables"] = tunables != nullptr ? tunables : "";
   m["ranks"] = 1;
   m["persons"] = sim.graph().num_nodes();
   m["edges"] = sim.graph().num_edges();

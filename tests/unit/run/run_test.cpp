@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -213,6 +214,31 @@ value = 0.4
     EXPECT_NE(std::string(e.what()).find("targets.waiver"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("metric 'privilege_shares'"), std::string::npos) << e.what();
   }
+}
+
+// The command line asks glibc for transparent huge pages (apps/credsim/main.cpp) unless the user
+// chose glibc.malloc.hugetlb; the manifest records the tunables the run had. Same bytes either way.
+TEST(Run, CommandLineAsksForHugePagesAndKeepsTheUsersChoice) {
+  test::TempDir tmp("thp");
+  const std::filesystem::path src = CREDSIM_SOURCE_DIR;
+  auto run = [&](const std::string& name) {
+    const auto r = test::run_cli(tmp, src, {"run", "scenarios/default.toml", "--out", (tmp.path() / name).string(), "--set",
+                                            "society.persons=2000", "--set", "run.ticks=3", "--threads", "2"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(slurp(tmp.path() / name / "manifest.json"))["glibc_tunables"].get<std::string>();
+  };
+  const char* before = std::getenv("GLIBC_TUNABLES");
+  const std::string saved = before ? before : "";
+  ::unsetenv("GLIBC_TUNABLES");
+  EXPECT_EQ(run("default"), "glibc.malloc.hugetlb=1");
+  ::setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0", 1);
+  EXPECT_EQ(run("off"), "glibc.malloc.hugetlb=0");
+  ::setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2", 1);
+  EXPECT_EQ(run("other"), "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+  if (before) ::setenv("GLIBC_TUNABLES", saved.c_str(), 1);
+  else ::unsetenv("GLIBC_TUNABLES");
+  EXPECT_EQ(slurp(tmp.path() / "default" / "metrics.csv"), slurp(tmp.path() / "off" / "metrics.csv"));
+  EXPECT_EQ(slurp(tmp.path() / "default" / "metrics.csv"), slurp(tmp.path() / "other" / "metrics.csv"));
 }
 
 }  // namespace
