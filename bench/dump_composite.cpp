@@ -19,6 +19,7 @@
 #include <omp.h>
 
 #include "common.hpp"
+#include "credsim/core/process_env.hpp"
 #include "credsim/io/snapshot.hpp"
 
 using namespace credsim;
@@ -30,10 +31,7 @@ static void put(const fs::path& dir, const std::string& name, const std::vector<
 }
 
 int main(int argc, char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {  // as credsim: passive waiting, set before libgomp starts
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    ::execv("/proc/self/exe", argv);
-  }
+  if (set_process_environment()) ::execv("/proc/self/exe", argv);  // as credsim (core/process_env.hpp)
   if (argc < 5) {
     std::fprintf(stderr, "usage: %s N TICKS OUT_DIR REPS [--set key=value ...]\n", argv[0]);
     return 2;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "credsim/core/process_env.hpp"
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/graph/generators.hpp"
 #include "credsim/graph/order.hpp"
@@ -37,12 +38,11 @@ namespace cb = credsim::bench;
 
 namespace {
 
-// As credsim itself (apps/credsim/main.cpp): OpenMP threads that spin while waiting are many
-// times slower on a shared, busy machine, and libgomp reads its settings before main(), so when
-// the user has not chosen a wait policy, set "passive" and restart this process once.
+// As credsim itself (apps/credsim/main.cpp): passive OpenMP waiting and transparent huge pages
+// (core/process_env.hpp), read by libgomp and glibc before main(), so set them and restart this
+// process once.
 const bool kPassiveWait = [] {
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  if (set_process_environment()) {
     static char self[] = "/proc/self/exe";
     std::vector<char*> argv{self, nullptr};
     // benchmark_main owns argv: recover it from /proc/self/cmdline.

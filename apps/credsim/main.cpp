@@ -5,36 +5,17 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <string>
 
 #include "commands.hpp"
 #include "credsim/core/error.hpp"
+#include "credsim/core/process_env.hpp"
 #include "credsim/core/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace credsim;
-  // OpenMP threads that spin while waiting are up to 15× slower on a shared, busy machine
-  // (measured: docs/PERFORMANCE.md). libgomp reads its settings before main(), so when the
-  // user has not chosen a wait policy, set "passive" and restart this process once.
-  bool restart = false;
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    restart = true;
-  }
-  // Transparent huge pages for the large columns: glibc's malloc marks every chunk it maps of
-  // 2 MiB and more with madvise(MADV_HUGEPAGE) under this tunable (glibc ≥ 2.35; read at start,
-  // like libgomp's settings). Kernels that leave huge pages to madvise (Debian's default) then
-  // fault a column in 2 MiB at a time instead of 4 KiB, and random gathers over it miss the TLB
-  // far less; the bytes out are the same (measured: docs/PERFORMANCE.md, "Huge pages"). A user
-  // who sets glibc.malloc.hugetlb in GLIBC_TUNABLES (e.g. to 0) keeps their choice.
-  if (const char* tunables = std::getenv("GLIBC_TUNABLES"); tunables == nullptr || std::strstr(tunables, "glibc.malloc.hugetlb") == nullptr) {
-    std::string t = tunables != nullptr && *tunables != '\0' ? std::string(tunables) + ":" : std::string();
-    t += "glibc.malloc.hugetlb=1";
-    ::setenv("GLIBC_TUNABLES", t.c_str(), 1);
-    restart = true;
-  }
-  if (restart) ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the defaults
+  // Passive OpenMP waiting and transparent huge pages (core/process_env.hpp): libgomp and glibc
+  // read their settings before main(), so set them and restart this process once.
+  if (set_process_environment()) ::execv("/proc/self/exe", argv);  // returns only on failure: carry on
   // Columns of a million persons and more are allocated with mmap and given back to the system
   // when freed. glibc otherwise raises its mmap threshold after the first such free (up to
   // 32 MiB), so per-tick columns freed while measuring would stay in the heap and the peak would

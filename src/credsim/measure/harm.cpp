@@ -27,53 +27,99 @@ constexpr std::string_view kHarm = "harm";
 double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 
 // Pearson correlation of the scores at the two ends of every arc (each undirected edge in both
-// directions) whose two ends have finite scores. Two-pass: mean over arc ends, then moments.
-// By symmetry both ends have the same mean and variance, so r = cov / var.
-double score_assortativity(const graph::Csr& g, std::span<const float> s) {
-  const std::size_t n = g.num_nodes();
-  // Arcs from u to a scored neighbour. When every score is finite (composite) that is u's degree,
-  // read from the offsets: no pass over the edges and no per-person array.
-  std::uint64_t non_finite = 0;
+// directions) whose two ends have finite scores, for every scored system at once. Two passes: the
+// mean over arc ends, then the moments; by symmetry both ends have the same mean and variance, so
+// r = cov / var. The moments of all systems come from one pass over the edges (one read of each
+// neighbour list for all of them); each system's sums are the same additions in the same order
+// as a pass of its own, so the bytes do not depend on which other systems are scored.
+struct ScoreColumn {
+  const float* f = nullptr;           // stored floats (may be non-finite: not scored)
+  const std::uint16_t* u = nullptr;   // or 16-bit integer scores, all finite
+  float operator[](std::size_t i) const { return f ? f[i] : static_cast<float>(u[i]); }
+  bool finite(std::size_t i) const { return f ? std::isfinite(f[i]) : true; }
+};
+
+std::vector<double> score_assortativity(const graph::Csr& g, const std::vector<ScoreColumn>& cols) {
+  const std::size_t n = g.num_nodes(), S = cols.size();
+  std::vector<double> r(S, kNaN);
+  // Per system: arcs from u to a scored neighbour. When every score is finite (the composite)
+  // that is u's degree, read from the offsets: no pass over the edges and no per-person array.
+  std::vector<std::vector<std::uint32_t>> counted(S);
+  std::vector<double> mean(S, 0.0);
+  std::vector<std::size_t> active;  // systems with at least one scored arc
+  for (std::size_t k = 0; k < S; ++k) {
+    const ScoreColumn s = cols[k];
+    std::uint64_t non_finite = 0;
+    if (s.f) {
 #pragma omp parallel for schedule(static) reduction(+ : non_finite)
-  for (std::int64_t u = 0; u < static_cast<std::int64_t>(n); ++u) non_finite += std::isfinite(s[static_cast<std::size_t>(u)]) ? 0 : 1;
-  std::vector<std::uint32_t> counted;
-  if (non_finite > 0) {
-    counted.assign(n, 0);
-    parallel_for(n, [&](std::size_t u) {
-      if (!std::isfinite(s[u])) return;
-      std::uint32_t c = 0;
-      for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += std::isfinite(s[v]) ? 1u : 0u;
-      counted[u] = c;
-    });
-  }
-  auto finite_nb = [&](std::size_t u) -> std::uint64_t {
-    return non_finite > 0 ? counted[u] : g.degree(static_cast<NodeId>(u));
-  };
-  // Two passes, each taking two sums over deterministic_sum's blocks (each the same additions,
-  // so the same bytes, as a deterministic_sum of its own): the arcs and the weighted sum of
-  // scores, then the variance and covariance about their mean.
-  const auto [arcs, wsum] = deterministic_sum2<std::uint64_t, double>(n, [&](std::size_t u, std::uint64_t& a, double& w) {
-    const std::uint64_t f = finite_nb(u);
-    a += f;
-    const std::uint32_t c = static_cast<std::uint32_t>(f);
-    w += c ? c * static_cast<double>(s[u]) : 0.0;
-  });
-  if (arcs == 0) return kNaN;
-  const double m = wsum / static_cast<double>(arcs);
-  const auto [var, cov] = deterministic_sum2<double, double>(n, [&](std::size_t u, double& va, double& co) {
-    const std::uint32_t c = static_cast<std::uint32_t>(finite_nb(u));
-    if (!c) {
-      va += 0.0, co += 0.0;
-      return;
+      for (std::int64_t u = 0; u < static_cast<std::int64_t>(n); ++u) non_finite += s.finite(static_cast<std::size_t>(u)) ? 0 : 1;
     }
-    const double d = static_cast<double>(s[u]) - m;
-    va += c * d * d;
-    double cu = 0;
-    for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
-      if (std::isfinite(s[v])) cu += d * (static_cast<double>(s[v]) - m);
-    co += cu;
-  });
-  return var > 0 ? cov / var : kNaN;
+    if (non_finite > 0) {
+      counted[k].assign(n, 0);
+      parallel_for(n, [&](std::size_t u) {
+        if (!s.finite(u)) return;
+        std::uint32_t c = 0;
+        for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += s.finite(v) ? 1u : 0u;
+        counted[k][u] = c;
+      });
+    }
+    const std::vector<std::uint32_t>& cnt = counted[k];
+    const auto [arcs, wsum] = deterministic_sum2<std::uint64_t, double>(n, [&](std::size_t u, std::uint64_t& a, double& w) {
+      const std::uint64_t f = cnt.empty() ? g.degree(static_cast<NodeId>(u)) : cnt[u];
+      a += f;
+      const std::uint32_t c = static_cast<std::uint32_t>(f);
+      w += c ? c * static_cast<double>(s[u]) : 0.0;
+    });
+    if (arcs == 0) continue;
+    mean[k] = wsum / static_cast<double>(arcs);
+    active.push_back(k);
+  }
+  const std::size_t A = active.size();
+  if (A == 0) return r;
+  // The moments, deterministic_sum2's fixed blocks for every active system in one pass.
+  const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
+  std::vector<double> pvar(nb * A, 0.0), pcov(nb * A, 0.0);
+#pragma omp parallel
+  {
+    std::vector<double> d(A), cu(A);
+    std::vector<std::uint32_t> c(A);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t bi = 0; bi < static_cast<std::int64_t>(nb); ++bi) {
+      const auto b = static_cast<std::size_t>(bi);
+      double* va = &pvar[b * A];
+      double* co = &pcov[b * A];
+      const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+      for (std::size_t u = lo; u < hi; ++u) {
+        bool any = false;
+        for (std::size_t j = 0; j < A; ++j) {
+          const std::size_t k = active[j];
+          c[j] = counted[k].empty() ? static_cast<std::uint32_t>(g.degree(static_cast<NodeId>(u))) : counted[k][u];
+          cu[j] = 0;
+          if (!c[j]) {
+            va[j] += 0.0;
+            continue;
+          }
+          any = true;
+          d[j] = static_cast<double>(cols[k][u]) - mean[k];
+          va[j] += c[j] * d[j] * d[j];
+        }
+        if (any) {
+          for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
+            for (std::size_t j = 0; j < A; ++j) {
+              const ScoreColumn& s = cols[active[j]];
+              if (c[j] && s.finite(v)) cu[j] += d[j] * (static_cast<double>(s[v]) - mean[active[j]]);
+            }
+        }
+        for (std::size_t j = 0; j < A; ++j) co[j] += c[j] ? cu[j] : 0.0;
+      }
+    }
+  }
+  for (std::size_t j = 0; j < A; ++j) {
+    double var = 0, cov = 0;
+    for (std::size_t b = 0; b < nb; ++b) var += pvar[b * A + j], cov += pcov[b * A + j];
+    r[active[j]] = var > 0 ? cov / var : kNaN;
+  }
+  return r;
 }
 
 // Integer sums over persons in parallel (exact, so the same for any thread count).
@@ -167,6 +213,15 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
     // Initial wealth never changes: its order is sorted once (and again after a load).
     initial_wealth_order_ = measure::rank_order(p.initial_wealth);
   }
+  // Every scored system's assortativity from one pass over the edges.
+  std::vector<ScoreColumn> score_cols;
+  for (const SystemOutputs& o : outs)
+    if (o.score) {
+      const auto* f = o.score.stored_floats();
+      score_cols.push_back(f ? ScoreColumn{f->data(), nullptr} : ScoreColumn{nullptr, o.score.stored_narrow()->data()});
+    }
+  const std::vector<double> assortativity = score_assortativity(ctx.graph, score_cols);
+  std::size_t scored = 0;
   for (std::size_t k = 0; k < S; ++k) {
     const std::string& sys = systems[k]->name();
     const SystemOutputs& o = outs[k];
@@ -187,7 +242,7 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
       }
       out.row(t, sys, "score_wealth_spearman", "", rho);
       out.row(t, sys, "score_drift", "", finite_mean(s) - score_mean0_[k]);
-      out.row(t, sys, "score_assortativity", "", score_assortativity(ctx.graph, s));
+      out.row(t, sys, "score_assortativity", "", assortativity[scored++]);
       // bins: 0 not scored at both ends, 1 scored, 2 scored and spiralling.
       const auto c = count_bins(n, 3, [&](std::size_t i) -> std::size_t {
         const float s0 = score0(k, i);

@@ -35,6 +35,9 @@ class PublishedScore {
     if (u_) parallel_for(scratch.size(), [&](std::size_t i) { scratch[i] = static_cast<float>((*u_)[i]); });
     return {scratch.data(), scratch.size()};
   }
+  // The column as stored: floats, or 16-bit integers widened when read (one is null).
+  const std::vector<float>* stored_floats() const { return f_; }
+  const std::vector<std::uint16_t>* stored_narrow() const { return u_; }
 
  private:
   const std::vector<float>* f_ = nullptr;
