@@ -119,12 +119,20 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
   }
   // Fused: the columns read after the record stage (and the posts the rare-event sampler reads)
   // per person; the rest only in a block buffer handed to the recorders.
-  out.release();
+  // The columns the economy and adaptation read (repayment, spending, unapproved posts) outlive
+  // the tick (only the measure stage frees them): kept at their size, so no tick but one after a
+  // measured tick allocates and zero-fills them again (every element is written below).
+  // Embarrassing posts were freed after the record stage (TickEvents::release_recorded). The
+  // memory held at any moment is no more than before (the old columns were freed, then the four
+  // allocated).
+  if (!(out.fused && out.repayment.size() == n && out.unapproved.size() == n && out.spending.size() == n)) {
+    out.release();
+    out.repayment.resize(n);
+    out.unapproved.resize(n);
+    out.spending.resize(n);
+  }
   out.fused = true;
-  out.repayment.resize(n);
-  out.unapproved.resize(n);
   out.embarrassing.resize(n);
-  out.spending.resize(n);
   const std::size_t blocks = (n + kFuseBlock - 1) / kFuseBlock;
   parallel_for(blocks, [&](std::size_t b) {
     std::array<PersonEvents, kFuseBlock> buf;

@@ -64,9 +64,11 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
       const double rmax = block_max_[d][b];
       if (rmax <= 0) continue;
       const double qmax = -std::expm1(-rmax);  // P(at least one event) at the bound
+      // log1p(-qmax) once per block and type (Rng::geometric_skip would recompute it per skip).
+      const double log_q = qmax < 1.0 ? std::log1p(-qmax) : 0.0;
       Rng rng(seed, replicate, tick, (static_cast<std::uint64_t>(k) << 40) | b, Stream::kRareEvents);
       for (std::size_t i = lo;;) {
-        const std::uint64_t skip = rng.geometric_skip(qmax);
+        const std::uint64_t skip = qmax < 1.0 ? rng.geometric_skip_log(log_q) : 0;
         if (skip >= hi - i) break;
         i += skip;
         const double qi = -std::expm1(-(deter ? rate_here(k, i) * misconduct_mult(i) : rate_here(k, i)));

@@ -130,7 +130,11 @@ class Rng {
   // Geometric number of failures before the first success, for skipping through rare events.
   std::uint64_t geometric_skip(double p) {
     if (p >= 1.0) return 0;
-    const double g = std::floor(std::log(uniform_pos()) / std::log1p(-p));
+    return geometric_skip_log(std::log1p(-p));
+  }
+  // The same skip with log1p(-p) given (0 < p < 1): a loop skipping at one p computes it once.
+  std::uint64_t geometric_skip_log(double log1p_minus_p) {
+    const double g = std::floor(std::log(uniform_pos()) / log1p_minus_p);
     return g >= 1.8e19 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(g);
   }
 
@@ -167,9 +171,18 @@ inline double uniform_mid(std::uint64_t bits) {
 }
 
 // Poisson(mean) by inversion of u (0 <= mean <= 30): the least k with u <= F(k), F summed from
-// e^-mean upward. k = 0 without computing e^-mean when u <= 1 - mean (e^-mean >= 1 - mean).
+// e^-mean upward. k = 0 without computing e^-mean when u <= 1 - mean (e^-mean >= 1 - mean), or,
+// for mean <= 2, when u <= L5(mean) - 1e-12, L5 the Taylor sum of e^-mean to the fifth power (a
+// sum of the alternating series stopped after a negative term: a lower bound for every mean >= 0);
+// the margin exceeds L5's rounding error (< 1e-14 for mean <= 2) and exp's (< 1 ulp), so u is then
+// below the computed e^-mean too and the result is the same k = 0.
 inline std::uint32_t poisson_inv(double u, double mean) {
   if (!(mean > 0.0) || u <= 1.0 - mean) return 0;
+  if (mean <= 2.0) {
+    const double m = mean;
+    const double l5 = 1.0 - m * (1.0 - m * (0.5 - m * (1.0 / 6.0 - m * (1.0 / 24.0 - m * (1.0 / 120.0)))));
+    if (u <= l5 - 1e-12) return 0;
+  }
   double term = std::exp(-mean), cdf = term;
   std::uint32_t k = 0;
   while (u > cdf && k < 1000) {

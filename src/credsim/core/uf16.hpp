@@ -81,6 +81,58 @@ constexpr std::uint32_t encode_float(float x) {
   return c & nonzero;
 }
 
+// decode() computed without a branch (both forms, then one selected): the same float for every
+// code, for loops over many codes that the compiler vectorises (decay_add_run).
+constexpr float decode_select(std::uint32_t c) {
+  const std::uint32_t sub = std::bit_cast<std::uint32_t>(static_cast<float>(static_cast<std::int32_t>(c)) * 0x1p-42f);
+  const std::uint32_t normal = (c << 13) + (94u << 23);
+  const std::uint32_t is_sub = 0u - static_cast<std::uint32_t>(c < 0x400u);  // all ones for a subnormal code
+  return std::bit_cast<float>((sub & is_sub) | (normal & ~is_sub));
+}
+
+// One step of x ← λ·x + r over a run of m records, each as the one-at-a-time reference does it:
+// codes[k] ← encode_float(λ·decode(codes[k]) + add[k]) (the product and the sum in float, rounded
+// once); a result the format cannot hold keeps its old code and sets bad[k] to 1 (bad[k] is
+// otherwise left as it is). Branch-free over runs of 256 (the compiler vectorises the loop); a
+// run with a result in (0, 2^-32), i.e. a subnormal code (rare), is redone one record at a time
+// with encode_float.
+inline void decay_add_run(std::uint16_t* codes, const float* add, std::uint8_t* bad, std::size_t m, float lam) {
+  constexpr std::size_t kRun = 256;
+  std::uint16_t out[kRun];
+  std::uint8_t out_bad[kRun];
+  for (std::size_t s = 0; s < m; s += kRun) {
+    const std::size_t len = m - s < kRun ? m - s : kRun;
+    std::uint16_t* cs = codes + s;
+    const float* as = add + s;
+    std::uint8_t* bs = bad + s;
+    std::uint32_t sub = 0;
+    for (std::size_t k = 0; k < len; ++k) {
+      const std::uint32_t u = cs[k];
+      const float x = lam * decode_select(u) + as[k];
+      const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
+      sub |= static_cast<std::uint32_t>(b - 1u < (95u << 23) - 1u);
+      // encode_float's normal path: rebased, rounded to nearest even on the 13 bits dropped, ±0 → 0.
+      const std::uint32_t r = b - (94u << 23);
+      const std::uint32_t c = ((r + 0xFFFu + ((r >> 13) & 1u)) >> 13) & (0u - static_cast<std::uint32_t>((b << 1) != 0u));
+      const std::uint32_t over = 0u - static_cast<std::uint32_t>(c > kMaxCode);  // all ones when not representable
+      out[k] = static_cast<std::uint16_t>((u & over) | (c & ~over));
+      out_bad[k] = static_cast<std::uint8_t>(over & 1u);
+    }
+    if (sub) {
+      for (std::size_t k = 0; k < len; ++k) {
+        const std::uint32_t c = encode_float(lam * decode(cs[k]) + as[k]);
+        const bool over = c > kMaxCode;
+        out[k] = over ? cs[k] : static_cast<std::uint16_t>(c);
+        out_bad[k] = static_cast<std::uint8_t>(over);
+      }
+    }
+    for (std::size_t k = 0; k < len; ++k) {
+      cs[k] = out[k];
+      bs[k] = static_cast<std::uint8_t>(bs[k] | out_bad[k]);
+    }
+  }
+}
+
 // Whether x is representable (encode(x) succeeds).
 constexpr bool representable(double x) { return encode(x).has_value(); }
 
@@ -154,6 +206,8 @@ class Uf16Column {
   void set(std::size_t i, double v) { codes_[i] = checked_encode(v); }
   std::uint16_t code(std::size_t i) const { return codes_[i]; }
   void set_code(std::size_t i, std::uint16_t c) { codes_[i] = c; }
+  // The codes to write in place (kernels over runs of codes, e.g. uf16::decay_add_run).
+  std::uint16_t* code_data() { return codes_.data(); }
   // New elements are 0 (code 0).
   void resize(std::size_t n) { codes_.resize(n); }
   void assign(std::size_t n, double v) { codes_.assign(n, checked_encode(v)); }

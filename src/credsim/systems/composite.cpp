@@ -181,19 +181,44 @@ void Composite::record(const Persons& p, const TickEvents& ev, std::uint64_t see
 
 void Composite::record_block(const Persons& p, std::size_t first, std::span<const PersonEvents> block, std::uint64_t seed,
                              std::uint64_t replicate, Tick tick) {
-  for (std::size_t k = 0; k < block.size(); ++k) record_one(p, first + k, block[k], seed, replicate, tick);
+  // A chunk of persons at a time: their ten additions side by side per record (one person's
+  // detection draws as record_one makes them), then each record's column updated over the chunk
+  // at once (uf16::decay_add_run: the same codes as record_one's decay_add, without a branch).
+  constexpr std::size_t kChunk = 256;
+  const float lam = static_cast<float>(decay_);
+  Uf16Column* const cols[CompositeRecords::kColumns] = {&rec_.on_time,     &rec_.missed,      &rec_.defaults,
+                                                         &rec_.approved,    &rec_.games,       &rec_.purchases,
+                                                         &rec_.on_platform, &rec_.gaming_hours, &rec_.unapproved,
+                                                         &rec_.embarrassing};
+  alignas(64) float add[CompositeRecords::kColumns][kChunk];
+  alignas(64) std::uint8_t bad[kChunk];
+  for (std::size_t s = 0; s < block.size(); s += kChunk) {
+    const std::size_t len = std::min(kChunk, block.size() - s);
+    for (std::size_t k = 0; k < len; ++k) {
+      float r[CompositeRecords::kColumns];
+      additions(p, first + s + k, block[s + k], seed, replicate, tick, r);
+      for (std::size_t c = 0; c < CompositeRecords::kColumns; ++c) add[c][k] = r[c];
+      bad[k] = 0;
+    }
+    for (std::size_t c = 0; c < CompositeRecords::kColumns; ++c)
+      uf16::decay_add_run(cols[c]->code_data() + first + s, add[c], bad, len, lam);
+    for (std::size_t k = 0; k < len; ++k)
+      if (bad[k]) {
+        note_overflow(first + s + k);  // the chunk's first: the smallest person is what is kept
+        break;
+      }
+  }
 }
 
-void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed,
-                           std::uint64_t replicate, Tick tick) {
-  const float lam = static_cast<float>(decay_);
+void Composite::additions(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed,
+                          std::uint64_t replicate, Tick tick, float (&r)[CompositeRecords::kColumns]) {
   const bool finance = sees(Domain::kFinance);
   Rng det(seed, replicate, tick, i, detect_stream_);
   // The operator's own credit line: always seen (if finance is in its row of the sharing matrix).
   const Repayment rp = finance ? ev.repayment : Repayment::kNone;
-  bool ok = decay_add(rec_.on_time, i, lam, rp == Repayment::kOnTime);
-  ok &= decay_add(rec_.missed, i, lam, rp == Repayment::kMissed);
-  ok &= decay_add(rec_.defaults, i, lam, rp == Repayment::kDefault);
+  r[0] = rp == Repayment::kOnTime;
+  r[1] = rp == Repayment::kMissed;
+  r[2] = rp == Repayment::kDefault;
   // Shopping: platform payments are the operator's own data; others seen with a probability.
   float approved = 0, games = 0, seen = 0, on_platform = 0;
   if (domain_open(p, i, kConsentShopping, Domain::kShopping)) {
@@ -213,22 +238,40 @@ void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& 
       on_platform = static_cast<float>(on);
     }
   }
-  ok &= decay_add(rec_.approved, i, lam, approved);
-  ok &= decay_add(rec_.games, i, lam, games);
-  ok &= decay_add(rec_.purchases, i, lam, seen);
-  ok &= decay_add(rec_.on_platform, i, lam, on_platform);
+  r[3] = approved;
+  r[4] = games;
+  r[5] = seen;
+  r[6] = on_platform;
   float hours = 0;
   if (domain_open(p, i, kConsentGaming, Domain::kGaming) && ev.gaming_hours > 0 && det.bernoulli(spec_.detect_gaming))
     hours = ev.gaming_hours;
-  ok &= decay_add(rec_.gaming_hours, i, lam, hours);
+  r[7] = hours;
   float unapproved = 0, embarrassing = 0;
   if (domain_open(p, i, kConsentSocial, Domain::kSocial)) {
     for (std::uint32_t k = 0; k < ev.unapproved; ++k) unapproved += det.bernoulli(spec_.detect_posts);
     for (std::uint32_t k = 0; k < ev.embarrassing; ++k) embarrassing += det.bernoulli(spec_.detect_posts);
   }
-  ok &= decay_add(rec_.unapproved, i, lam, unapproved);
+  r[8] = unapproved;
   if (!posts_seen_.empty()) posts_seen_[i] = static_cast<std::uint8_t>(std::min(255.0f, unapproved));
-  ok &= decay_add(rec_.embarrassing, i, lam, embarrassing);
+  r[9] = embarrassing;
+}
+
+// The reference, one person and one record at a time (the record stage when not fused).
+void Composite::record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed,
+                           std::uint64_t replicate, Tick tick) {
+  const float lam = static_cast<float>(decay_);
+  float r[CompositeRecords::kColumns];
+  additions(p, i, ev, seed, replicate, tick, r);
+  bool ok = decay_add(rec_.on_time, i, lam, r[0]);
+  ok &= decay_add(rec_.missed, i, lam, r[1]);
+  ok &= decay_add(rec_.defaults, i, lam, r[2]);
+  ok &= decay_add(rec_.approved, i, lam, r[3]);
+  ok &= decay_add(rec_.games, i, lam, r[4]);
+  ok &= decay_add(rec_.purchases, i, lam, r[5]);
+  ok &= decay_add(rec_.on_platform, i, lam, r[6]);
+  ok &= decay_add(rec_.gaming_hours, i, lam, r[7]);
+  ok &= decay_add(rec_.unapproved, i, lam, r[8]);
+  ok &= decay_add(rec_.embarrassing, i, lam, r[9]);
   if (!ok) note_overflow(i);
 }
 

@@ -140,6 +140,10 @@ class Composite final : public System {
   void prepare_record(const SimContext& ctx);
   void record_one(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed, std::uint64_t replicate,
                   Tick tick);
+  // Person i's additions r of this tick to the ten records, in CompositeRecords::fields order
+  // (detection draws, consent, data exchange; writes posts_seen_[i] when it exists).
+  void additions(const Persons& p, std::size_t i, const PersonEvents& ev, std::uint64_t seed, std::uint64_t replicate,
+                 Tick tick, float (&r)[CompositeRecords::kColumns]);
   // A data domain reaches the operator for person i when it is in the operator's row of the
   // sharing matrix and the person consented, or a data-exchange agreement opens it (seed 004).
   bool domain_open(const Persons& p, std::size_t i, ConsentBit c, Domain d) const {

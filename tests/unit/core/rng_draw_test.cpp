@@ -112,3 +112,57 @@ TEST(RngDraw, BinomialInversionFollowsThePmf) {
 
 }  // namespace
 }  // namespace credsim
+
+namespace credsim {
+namespace {
+// geometric_skip_log(log1p(-p)) is geometric_skip(p), draw for draw (the rare-event sampler
+// computes the logarithm once per block and type).
+TEST(RngDraw, GeometricSkipWithTheLogGivenIsTheSame) {
+  for (const double p : {1e-9, 3.7e-5, 0.01, 0.25, 0.5, 0.999999}) {
+    Rng a(11, 2, 5, 77, Stream::kRareEvents), b(11, 2, 5, 77, Stream::kRareEvents);
+    const double lq = std::log1p(-p);
+    for (int k = 0; k < 2000; ++k) ASSERT_EQ(a.geometric_skip(p), b.geometric_skip_log(lq)) << p << " " << k;
+    EXPECT_EQ(a.position(), b.position());
+  }
+}
+}  // namespace
+}  // namespace credsim
+
+namespace credsim {
+namespace {
+// The inversion as it was before the L5 shortcut (only u <= 1 - mean skips e^-mean): poisson_inv
+// must give the same count for every u and mean.
+std::uint32_t poisson_inv_reference(double u, double mean) {
+  if (!(mean > 0.0) || u <= 1.0 - mean) return 0;
+  double term = std::exp(-mean), cdf = term;
+  std::uint32_t k = 0;
+  while (u > cdf && k < 1000) {
+    ++k;
+    term *= mean / k;
+    cdf += term;
+  }
+  return k;
+}
+
+TEST(RngDraw, PoissonShortcutGivesTheReferenceCounts) {
+  std::size_t zeros = 0;
+  // Means across and beyond the shortcut's range (0, 2], each with a grid of 25-bit midpoint
+  // uniforms and the uniforms right around e^-mean (the boundary between 0 and 1).
+  for (int j = 1; j <= 3000; ++j) {
+    const double mean = j * (2.5 / 3000);
+    for (std::uint64_t x = 0; x < (std::uint64_t{1} << 25); x += 4099) {
+      const double u = draw::uniform_mid<25>(x);
+      const std::uint32_t k = draw::poisson_inv(u, mean);
+      ASSERT_EQ(k, poisson_inv_reference(u, mean)) << mean << " " << u;
+      zeros += k == 0;
+    }
+    const double e = std::exp(-mean);
+    for (double d : {-1e-9, -1e-12, -1e-15, 0.0, 1e-16, 1e-12}) {
+      const double u = e + d;
+      ASSERT_EQ(draw::poisson_inv(u, mean), poisson_inv_reference(u, mean)) << mean << " " << d;
+    }
+  }
+  EXPECT_GT(zeros, 1000u);
+}
+}  // namespace
+}  // namespace credsim

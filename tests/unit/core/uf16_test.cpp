@@ -182,6 +182,59 @@ TEST(Uf16, EncodeFloatEqualsEncodeOfItsDouble) {
   EXPECT_EQ(uf16::encode_float(uf16::kMax), uf16::kMaxCode);
 }
 
+// decode_select (branch-free) is decode for every code, bit for bit.
+TEST(Uf16, DecodeSelectEqualsDecodeForEveryCode) {
+  for (std::uint32_t c = 0; c < kCodes; ++c)
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(uf16::decode_select(c)),
+              std::bit_cast<std::uint32_t>(uf16::decode(static_cast<std::uint16_t>(c))))
+        << c;
+}
+
+// decay_add_run against the one-at-a-time reference (what the composite's record_one does):
+// code ← encode_float(λ·decode(code) + r), kept (and flagged) when not representable. Every code
+// with additions 0, a small count, an hour value, a value that overflows the largest codes, a
+// negative and a NaN (refused: code kept), over λ near 1, 1/2 and tiny λ that sends values into
+// the subnormal codes; runs of odd lengths (the 256-long runs' tails) and prior flags kept.
+TEST(Uf16, DecayAddRunEqualsTheOneAtATimeReference) {
+  const float adds[] = {0.0f, 1.0f, 3.0f, 0.37f, 7.25f, 1e-12f, 3e9f, -1.0f, std::numeric_limits<float>::quiet_NaN()};
+  const float lams[] = {0.9330329915368074f, 0.5f, 1.0f, 0x1p-20f, 0.0f};
+  std::mt19937_64 rng(7);
+  std::size_t flagged = 0, subnormal_results = 0;
+  for (const float lam : lams) {
+    for (const float a0 : adds) {
+      std::vector<std::uint16_t> codes(kCodes), want(kCodes);
+      std::vector<float> add(kCodes);
+      std::vector<std::uint8_t> bad(kCodes), want_bad(kCodes);
+      for (std::uint32_t c = 0; c < kCodes; ++c) {
+        codes[c] = static_cast<std::uint16_t>(c);
+        // Mostly the fixed addition; every 7th a random mix so a run holds differing values.
+        add[c] = c % 7 == 3 ? adds[rng() % std::size(adds)] : a0;
+        bad[c] = want_bad[c] = static_cast<std::uint8_t>(c % 11 == 0);  // flags already set stay set
+      }
+      for (std::uint32_t c = 0; c < kCodes; ++c) {
+        const std::uint32_t e = uf16::encode_float(lam * uf16::decode(codes[c]) + add[c]);
+        if (e > uf16::kMaxCode) {
+          want[c] = codes[c];
+          want_bad[c] = 1;
+        } else {
+          want[c] = static_cast<std::uint16_t>(e);
+        }
+        if (e != 0 && e < 0x400u) ++subnormal_results;
+      }
+      // In pieces of odd lengths, as blocks of persons end anywhere.
+      for (std::size_t s = 0, len = 1; s < kCodes; s += len, len = len * 3 + 1) {
+        const std::size_t m = std::min<std::size_t>(len, kCodes - s);
+        uf16::decay_add_run(codes.data() + s, add.data() + s, bad.data() + s, m, lam);
+      }
+      ASSERT_EQ(codes, want) << "lambda " << lam << " add " << a0;
+      ASSERT_EQ(bad, want_bad) << "lambda " << lam << " add " << a0;
+      for (auto b : want_bad) flagged += b;
+    }
+  }
+  EXPECT_GT(flagged, kCodes);     // the refusals were exercised
+  EXPECT_GT(subnormal_results, 1000u);  // and the subnormal redo
+}
+
 TEST(Uf16, RoundingErrorBound) {
   std::mt19937_64 gen(7);
   std::uniform_real_distribution<double> expo(-50.0, 30.9);
