@@ -335,8 +335,9 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       const EdgeIdx first = g.offset(static_cast<NodeId>(lo)), last = g.offset(static_cast<NodeId>(hi));
       const NodeId* const nb = g.neighbour_array().data();
       Landings land;  // about pd_max · 4096 · mean degree landings
+      const Rng::SkipRate rate(pd_max);
       for (EdgeIdx k = first;;) {
-        const std::uint64_t skip = rng.geometric_skip(pd_max);
+        const std::uint64_t skip = rng.geometric_skip(rate);
         if (skip >= last - k) break;
         k += skip;
         land.slot.push_back(k);
@@ -360,34 +361,57 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       }
     }
     // New ties: person i tries with probability pn_i; each try's candidate draws follow at once
-    // in the same stream.
+    // in the same stream. Which draws a try takes depends only on i's own list (a friend f of i
+    // has at least one neighbour, i), so the block's tries are drawn first — i, f and the word
+    // that picks f's neighbour (or, without friends, the candidate of the region) — and the
+    // random reads (f's list, the candidate's scores) are then made in passes without a chain.
     if (pn_max > 0) {
       Rng rng(ctx.seed, ctx.replicate, ctx.tick, b, Stream::kAdaptNewTies);
+      const Rng::SkipRate rate(pn_max);
+      struct Try {
+        NodeId i, f;        // f = kNoNode: no friends, cand drawn in the region
+        std::uint64_t word; // picks f's neighbour (Rng::below's multiply-shift)
+        NodeId cand;
+      };
+      std::vector<Try> tries;
       for (std::size_t ii = lo;;) {
-        const std::uint64_t skip = rng.geometric_skip(pn_max);
+        const std::uint64_t skip = rng.geometric_skip(rate);
         if (skip >= hi - ii) break;
         ii += skip;
         const auto i = static_cast<NodeId>(ii);
         if (rng.uniform() * pn_max < pn_of(ii)) {
-          ++local.tries;
           // A friend of a friend, or (without friends) someone of the same region.
           const auto friends = g.neighbours(i);
-          NodeId cand = kNoNode;
           if (!friends.empty()) {
             const NodeId f = friends[rng.below(friends.size())];
-            const auto ff = g.neighbours(f);
-            if (!ff.empty()) cand = ff[rng.below(ff.size())];
+            tries.push_back({i, f, rng.next_u64(), kNoNode});
           } else {
             const std::uint16_t reg = p.region[i];
             const NodeId rlo = ctx.society.region_start[reg], rhi = ctx.society.region_start[reg + 1];
-            if (rhi > rlo) cand = rlo + static_cast<NodeId>(rng.below(rhi - rlo));
-          }
-          if (cand != kNoNode && cand != i && !g.has_edge(i, cand) && !dragging(cand)) {
-            const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
-            if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
+            tries.push_back({i, kNoNode, 0, rhi > rlo ? rlo + static_cast<NodeId>(rng.below(rhi - rlo)) : kNoNode});
           }
         }
         if (++ii >= hi) break;
+      }
+      local.tries += tries.size();
+      const NodeId* const nb = g.neighbour_array().data();
+      std::vector<EdgeIdx> at(tries.size());
+      for (std::size_t t = 0; t < tries.size(); ++t)  // f's list: independent reads
+        if (tries[t].f != kNoNode) {
+          __extension__ using U128 = unsigned __int128;
+          const NodeId f = tries[t].f;
+          at[t] = g.offset(f) + static_cast<EdgeIdx>((static_cast<U128>(tries[t].word) * g.degree(f)) >> 64);
+        }
+      for (std::size_t t = 0; t < tries.size(); ++t) {
+        if (tries[t].f != kNoNode) tries[t].cand = nb[at[t]];
+        if (tries[t].cand != kNoNode) prefetch_drag(tries[t].cand), __builtin_prefetch(home.scores().data() + tries[t].cand);
+      }
+      for (const Try& t : tries) {
+        const NodeId i = t.i, cand = t.cand;
+        if (cand != kNoNode && cand != i && !g.has_edge(i, cand) && !dragging(cand)) {
+          const double gap = std::abs(static_cast<double>(home.scores()[cand]) - static_cast<double>(home.scores()[i]));
+          if (gap <= spec_.unfriending.homophily_band) local.added.emplace_back(std::min(i, cand), std::max(i, cand));
+        }
       }
     }
   });

@@ -137,6 +137,17 @@ class Rng {
     const double g = std::floor(std::log(uniform_pos()) / log1p_minus_p);
     return g >= 1.8e19 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(g);
   }
+  // The same for a probability used for many skips: log1p(-p) computed once (SkipRate), the
+  // same draws and the same results as geometric_skip(p).
+  struct SkipRate {
+    explicit SkipRate(double p_) : p(p_), log1m(std::log1p(-p_)) {}
+    double p, log1m;
+  };
+  std::uint64_t geometric_skip(const SkipRate& r) {
+    if (r.p >= 1.0) return 0;
+    const double g = std::floor(std::log(uniform_pos()) / r.log1m);
+    return g >= 1.8e19 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(g);
+  }
 
  private:
   void refill() {

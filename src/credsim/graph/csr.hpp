@@ -53,11 +53,12 @@ class Csr {
 
   // The dynamic graph (adaptation): removes and adds undirected edges in place, keeping every
   // invariant above. Each list holds pairs (u, v) with u < v, sorted and without duplicates;
-  // every removed pair is an edge and no added pair is (asserted in checked builds). Removals
-  // are compacted left to right, additions merged right to left, so no second copy of the
-  // arrays is made: O(n + m + k log k) for k edits, and the same bytes for any thread count.
+  // every removed pair is an edge and no added pair is (asserted in checked builds). Every kept
+  // arc moves once, straight to its place, in parallel over `ranges` ranges of the array (0: one
+  // per thread; edit.cpp), so no second copy of the arrays is made: O(n + m + k log k) for k
+  // edits, and the same bytes for any thread count and any number of ranges.
   using Edge = std::pair<NodeId, NodeId>;
-  void apply_edits(std::span<const Edge> removed, std::span<const Edge> added);
+  void apply_edits(std::span<const Edge> removed, std::span<const Edge> added, unsigned ranges = 0);
   bool has_edge(NodeId u, NodeId v) const;
   // Bumped by every apply_edits that changed something (caches keyed on the graph use it).
   std::uint64_t version() const { return version_; }

@@ -142,6 +142,58 @@ TEST(DynamicGraph, LargeEditsMatchANaiveEdgeSet) {
   omp_set_num_threads(before);
 }
 
+TEST(DynamicGraph, ParallelRangesGiveTheSameBytesAsOneRange) {
+  // apply_edits cut into 2..8 ranges (each moving its own pieces, reading its neighbours' reach
+  // from copies) against one range and against the naive edge set: small edits (the parallel
+  // path), edits piled at the array's start or on one hub (large shifts: the parallel path
+  // where the ranges are long enough, else the serial fallback), nodes emptied, growth and
+  // shrinking; 1 and 3 threads.
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 3}) {
+    omp_set_num_threads(threads);
+    graph::Csr g = graph::erdos_renyi(12000, 16, 31, 0);
+    std::set<Edge> naive = edge_set(g);
+    const NodeId n = g.num_nodes();
+    for (int round = 0; round < 8; ++round) {
+      Rng rng(13, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
+      std::set<Edge> rm, add;
+      const std::vector<Edge> current(naive.begin(), naive.end());
+      const std::uint64_t removals = round % 4 == 0 ? 12000 : rng.below(600), additions = round % 4 == 1 ? 12000 : rng.below(600);
+      for (std::uint64_t k = 0; k < removals && !current.empty(); ++k) {
+        // Round 4: removals only among the first nodes (every piece moves left far).
+        const std::size_t at = round == 4 ? rng.below(current.size() / 50) : rng.below(current.size());
+        rm.insert(current[at]);
+      }
+      for (std::uint64_t k = 0; k < additions; ++k) {
+        NodeId u = round % 3 == 2 && k % 2 ? NodeId{6000} : static_cast<NodeId>(rng.below(round == 5 ? 300 : n));
+        NodeId v = static_cast<NodeId>(rng.below(n));
+        if (u == v) continue;
+        const Edge e{std::min(u, v), std::max(u, v)};
+        if (!naive.count(e)) add.insert(e);
+      }
+      if (round % 5 == 3)
+        for (NodeId x : {NodeId{0}, NodeId{4095}, NodeId{n - 1}})
+          for (NodeId v : g.neighbours(x)) rm.insert({std::min(x, v), std::max(x, v)});
+      for (const Edge& e : add) rm.erase(e);
+      const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+      graph::Csr one = g;
+      one.apply_edits(rv, av, 1);
+      for (unsigned ranges : {2u, 3u, 5u, 8u, 0u}) {
+        graph::Csr many = g;
+        many.apply_edits(rv, av, ranges);
+        ASSERT_EQ(many.neighbour_array(), one.neighbour_array()) << "round " << round << " ranges " << ranges;
+        ASSERT_EQ(many.offsets().to_vector(), one.offsets().to_vector()) << "round " << round << " ranges " << ranges;
+      }
+      g = one;
+      for (const Edge& e : rv) naive.erase(e);
+      for (const Edge& e : av) naive.insert(e);
+      ASSERT_TRUE(g.valid()) << "round " << round;
+      ASSERT_TRUE(edge_set(g) == naive) << "round " << round << " threads " << threads;
+    }
+  }
+  omp_set_num_threads(before);
+}
+
 TEST(DynamicGraph, HandComputedEdit) {
   // Path 0-1-2-3 plus 0-2: remove 0-2 and 1-2, add 0-3 and 1-3.
   graph::Csr g = graph::build_csr(4, {{0, 1}, {1, 2}, {2, 3}, {0, 2}});
