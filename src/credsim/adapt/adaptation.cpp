@@ -11,6 +11,7 @@
 
 #include "credsim/behave/rare_events.hpp"
 #include "credsim/core/parallel.hpp"
+#include "credsim/core/parallel_sort.hpp"
 #include "credsim/core/rng.hpp"
 #include "credsim/systems/composite.hpp"
 
@@ -325,7 +326,21 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
     Edits& local = per_block[b];
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
     double pd_max = 0, pn_max = 0;
-    for (std::size_t i = lo; i < hi; ++i) pd_max = std::max(pd_max, pd_of(i)), pn_max = std::max(pn_max, pn_of(i));
+    if (drop >= 0 && new_tie >= 0) {
+      // pn_i, and pd_i under the myopic model, are non-decreasing functions of responsiveness
+      // alone (a clamp, then a product with a constant >= 0, both monotone when rounded), so the
+      // block's largest is the function of its largest responsiveness: the same bits as the max
+      // over persons, from one pass over the floats.
+      float r_max = 0;
+      for (std::size_t i = lo; i < hi; ++i) r_max = s.responsiveness[i] > r_max ? s.responsiveness[i] : r_max;
+      const double rm = r_max;
+      pn_max = std::max(0.0, new_tie * std::min(1.0, rm));
+      if (myopic) pd_max = std::max(0.0, drop * response_level(1.0, rm, 1.0));
+      else
+        for (std::size_t i = lo; i < hi; ++i) pd_max = std::max(pd_max, pd_of(i));
+    } else {
+      for (std::size_t i = lo; i < hi; ++i) pd_max = std::max(pd_max, pd_of(i)), pn_max = std::max(pn_max, pn_of(i));
+    }
     // Unfriending: the block's slots are its persons' (person i, friend j) arcs in CSR order,
     // positions offset(lo) .. offset(hi); slot (i, j) is cut with probability pd_i if j drags.
     // Every landing draws its skip and its uniform whatever it finds, so the landings are drawn
@@ -423,7 +438,7 @@ Adaptation::Edits Adaptation::decide_edits(const SimContext& ctx) const {
       auto& src = list == &out.removed ? e.removed : e.added;
       list->insert(list->end(), src.begin(), src.end());
     }
-    std::sort(list->begin(), list->end());
+    parallel_sort(*list);
     list->erase(std::unique(list->begin(), list->end()), list->end());
   }
   for (const Edits& e : per_block) out.tries += e.tries;

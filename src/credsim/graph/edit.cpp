@@ -19,6 +19,7 @@
 
 #include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
+#include "credsim/core/parallel_sort.hpp"
 #include "credsim/graph/csr.hpp"
 
 namespace credsim::graph {
@@ -34,7 +35,7 @@ namespace {
 std::vector<Csr::Edge> arcs_of(std::span<const Csr::Edge> pairs) {
   std::vector<Csr::Edge> rev(pairs.size());
   for (std::size_t k = 0; k < pairs.size(); ++k) rev[k] = {pairs[k].second, pairs[k].first};
-  std::sort(rev.begin(), rev.end());
+  parallel_sort(rev);
   std::vector<Csr::Edge> a(2 * pairs.size());
   std::merge(pairs.begin(), pairs.end(), rev.begin(), rev.end(), a.begin());
   return a;

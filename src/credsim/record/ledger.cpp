@@ -9,15 +9,16 @@
 
 namespace credsim {
 
-void Ledger::open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate,
-                         std::uint64_t index) {
+bool Ledger::decide_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate,
+                           std::uint64_t index) {
   // Only the wrongly recorded appeal here (true records have no grounds; list exits by appeal
   // are the court list's own mechanics). Decided appeal_delay ticks later.
+  if (r.origin == Origin::kTrue || !r.notified) return false;
   Rng rng(seed, replicate, r.tick, index, Stream::kAppeals);
-  if (r.origin == Origin::kTrue || !r.notified || !rng.bernoulli(spec.appeal_prob)) return;
+  if (!rng.bernoulli(spec.appeal_prob)) return false;
   r.appealed = 1;
   r.decided = r.tick + spec.appeal_delay;
-  pending_.push_back(index);
+  return true;
 }
 
 void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, const Society& society,
@@ -42,26 +43,47 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
   };
 
   // True events: detection and misattribution, one stream per person per tick (occurrences
-  // are sorted by person, so each person's draws are taken in a fixed order).
+  // are sorted by person, so each person's draws are taken in a fixed order). In parallel over
+  // fixed chunks of the occurrences, each cut at a person's first occurrence: every chunk's
+  // records in occurrence order, appended in chunk order — the records of the serial loop, in
+  // its order, for any thread count.
   std::vector<std::uint8_t> detected(occ.size(), 0);
-  for (std::size_t a = 0; a < occ.size();) {
-    const NodeId i = occ[a].person;
-    Rng rng(seed, replicate, tick, i, Stream::kLedger);
-    for (; a < occ.size() && occ[a].person == i; ++a) {
-      const EventTypeSpec& t = catalog[occ[a].type];
-      const double d = std::min(1.0, t.detection * region_factor(i));
-      std::uint16_t seen = 0;
-      for (std::uint16_t c = 0; c < occ[a].count; ++c) seen += rng.bernoulli(d);
-      if (seen == 0) continue;
-      detected[a] = 1;
-      Record r{i, i, occ[a].type, seen, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
-      if (t.misattribution > 0 && rng.bernoulli(t.misattribution)) {
-        r.person = random_in_region(rng, i);
-        r.origin = r.person == i ? Origin::kTrue : Origin::kMisattributed;
+  constexpr std::size_t kChunk = 8192;
+  const std::size_t chunks = (occ.size() + kChunk - 1) / kChunk;
+  std::vector<std::size_t> cut(chunks + 1, occ.size());
+  for (std::size_t c = 0; c < chunks; ++c) {
+    std::size_t a = c * kChunk;
+    while (a > 0 && a < occ.size() && occ[a - 1].person == occ[a].person) ++a;
+    cut[c] = a;
+  }
+  std::vector<std::vector<Record>> found(chunks);
+  parallel_for(chunks, [&](std::size_t c) {
+    std::vector<Record>& out = found[c];
+    for (std::size_t a = cut[c]; a < std::max(cut[c], cut[c + 1]);) {
+      const NodeId i = occ[a].person;
+      Rng rng(seed, replicate, tick, i, Stream::kLedger);
+      for (; a < occ.size() && occ[a].person == i; ++a) {
+        const EventTypeSpec& t = catalog[occ[a].type];
+        const double d = std::min(1.0, t.detection * region_factor(i));
+        std::uint16_t seen = 0;
+        for (std::uint16_t k = 0; k < occ[a].count; ++k) seen += rng.bernoulli(d);
+        if (seen == 0) continue;
+        detected[a] = 1;
+        Record r{i, i, occ[a].type, seen, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
+        if (t.misattribution > 0 && rng.bernoulli(t.misattribution)) {
+          r.person = random_in_region(rng, i);
+          r.origin = r.person == i ? Origin::kTrue : Origin::kMisattributed;
+        }
+        r.notified = rng.bernoulli(spec.notify_prob);
+        out.push_back(r);
       }
-      r.notified = rng.bernoulli(spec.notify_prob);
-      records_.push_back(r);
     }
+  });
+  {
+    std::size_t total = records_.size();
+    for (const auto& f : found) total += f.size();
+    if (total > records_.capacity()) records_.reserve(std::max(total, 2 * records_.capacity()));
+    for (const auto& f : found) records_.insert(records_.end(), f.begin(), f.end());
   }
   // Rewarded reporting (SPEC §1.7): reporters, found by skipping over fixed blocks, each report
   // one friend. A friend with undetected misconduct this tick is reported truly (the first such
@@ -148,8 +170,17 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
       }
     }
   }
-  // Appeals opened by this tick's wrong records.
-  for (std::size_t k = added_begin_; k < records_.size(); ++k) open_appeal(records_[k], spec, seed, replicate, k);
+  // Appeals opened by this tick's wrong records: each record's own stream, in parallel; then the
+  // opened ones join pending_ in record order.
+  {
+    const std::size_t first = added_begin_, m = records_.size() - first;
+    std::vector<std::uint8_t> opened(m, 0);
+    parallel_for((m + kChunk - 1) / kChunk, [&](std::size_t c) {
+      for (std::size_t k = first + c * kChunk; k < first + std::min(m, (c + 1) * kChunk); ++k) opened[k - first] = decide_appeal(records_[k], spec, seed, replicate, k);
+    });
+    for (std::size_t k = 0; k < m; ++k)
+      if (opened[k]) pending_.push_back(first + k);
+  }
   // Appeals decided this tick (pending_ is in order opened; decisions are due in tick order).
   std::size_t kept = 0;
   for (std::size_t a = 0; a < pending_.size(); ++a) {

@@ -76,7 +76,8 @@ class Ledger {
   }
 
  private:
-  void open_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate, std::uint64_t index);
+  // Whether wrong record `index` is appealed (its own stream); marks it appealed when it is.
+  static bool decide_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate, std::uint64_t index);
   std::vector<Record> records_;
   std::size_t added_begin_ = 0;
   std::vector<std::uint64_t> corrected_;

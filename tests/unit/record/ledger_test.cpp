@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
+
+#include "credsim/core/rng.hpp"
 
 namespace credsim {
 namespace {
@@ -42,6 +47,81 @@ TEST(Ledger, CertainDetectionRecordsEveryEventTruthfully) {
     EXPECT_EQ(r.tick, 1u);
   }
   EXPECT_EQ(l.added().size(), 1000u);
+}
+
+TEST(Ledger, ParallelIntakeEqualsANaiveSerialWalk) {
+  // The intake is parallel over chunks of 8,192 occurrences (cut at persons) and the appeals over
+  // chunks of records: every record, in order, and every opened appeal equal a naive serial walk
+  // of the documented draws (one kLedger stream per person, one kAppeals stream per record), for
+  // 1 and 3 threads; one person's 20,000 occurrences span several chunks.
+  World w(60000);
+  const EventTypeId a = *w.cat.find("traffic_ticket"), b = *w.cat.find("jaywalking");
+  for (EventTypeId k : {a, b}) {
+    w.cat.mutable_types()[k].detection = 0.4;
+    w.cat.mutable_types()[k].misattribution = 0.3;
+  }
+  for (auto& t : w.cat.mutable_types()) t.false_rate = 0;  // no false records among the expected
+  w.data.notify_prob = 0.7;
+  w.data.appeal_prob = 0.5;
+  std::vector<Occurrence> occ;
+  Rng pick(7, 0, 0, 0, Stream::kGraph);
+  for (NodeId i = 0; i < 60000; ++i) {
+    const std::uint64_t m = i == 5 ? 20000 : pick.below(3);
+    for (std::uint64_t e = 0; e < m; ++e)
+      occ.push_back({i, e % 2 ? b : a, static_cast<std::uint16_t>(1 + pick.below(3))});
+  }
+  std::vector<Record> want;
+  for (std::size_t x = 0; x < occ.size();) {
+    const NodeId i = occ[x].person;
+    Rng rng(3, 0, 1, i, Stream::kLedger);
+    for (; x < occ.size() && occ[x].person == i; ++x) {
+      std::uint16_t seen = 0;
+      for (int c = 0; c < occ[x].count; ++c) seen += rng.uniform() < 0.4;
+      if (seen == 0) continue;
+      Record r{i, i, occ[x].type, seen, Origin::kTrue, RecordStatus::kActive, 0, 0, 1, 0};
+      if (rng.uniform() < 0.3) {
+        const std::uint16_t g = w.soc.persons.region[i];
+        const NodeId lo = w.soc.region_start[g], hi = w.soc.region_start[g + 1];
+        const NodeId j = lo + static_cast<NodeId>(rng.below(hi - lo - 1));
+        r.person = j >= i ? j + 1 : j;
+        r.origin = Origin::kMisattributed;
+      }
+      r.notified = rng.uniform() < 0.7;
+      want.push_back(r);
+    }
+  }
+  std::size_t appeals = 0;
+  for (std::size_t k = 0; k < want.size(); ++k)
+    if (want[k].origin != Origin::kTrue && want[k].notified && Rng(3, 0, 1, k, Stream::kAppeals).uniform() < 0.5) {
+      want[k].appealed = 1, want[k].decided = 1 + w.data.appeal_delay;
+      ++appeals;
+    }
+  ASSERT_GT(want.size(), 10000u);
+  ASSERT_GT(appeals, 100u);
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 3}) {
+    omp_set_num_threads(threads);
+    Ledger l;
+    l.record_tick(w.data, w.cat, w.soc, occ, 3, 0, 1);
+    ASSERT_EQ(l.records().size(), want.size()) << threads;
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      const Record &g = l.records()[k], &e = want[k];
+      ASSERT_TRUE(g.person == e.person && g.actor == e.actor && g.type == e.type && g.count == e.count &&
+                  g.origin == e.origin && g.notified == e.notified && g.appealed == e.appealed && g.decided == e.decided)
+          << "record " << k << " threads " << threads;
+    }
+    // The appeals are decided appeal_delay ticks later: one correction draw per opened appeal.
+    std::size_t decided = 0;
+    for (Tick t = 2; t <= 1 + w.data.appeal_delay; ++t) {
+      l.record_tick(w.data, w.cat, w.soc, {}, 3, 0, t);
+      decided += l.corrected().size();
+    }
+    std::size_t corrected = 0;
+    for (std::size_t k = 0; k < want.size(); ++k)
+      corrected += want[k].appealed && Rng(3, 0, 1 + w.data.appeal_delay, k, Stream::kAppeals).uniform() < w.data.appeal_success;
+    EXPECT_EQ(decided, corrected) << threads;
+  }
+  omp_set_num_threads(before);
 }
 
 TEST(Ledger, DetectionProbabilityAndRegionFactor) {
