@@ -143,11 +143,7 @@ class Rng {
     explicit SkipRate(double p_) : p(p_), log1m(std::log1p(-p_)) {}
     double p, log1m;
   };
-  std::uint64_t geometric_skip(const SkipRate& r) {
-    if (r.p >= 1.0) return 0;
-    const double g = std::floor(std::log(uniform_pos()) / r.log1m);
-    return g >= 1.8e19 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(g);
-  }
+  std::uint64_t geometric_skip(const SkipRate& r) { return r.p >= 1.0 ? 0 : geometric_skip_log(r.log1m); }
 
  private:
   void refill() {
