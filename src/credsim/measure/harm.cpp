@@ -29,9 +29,10 @@ double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 // Pearson correlation of the scores at the two ends of every arc (each undirected edge in both
 // directions) whose two ends have finite scores, for every scored system at once. Two passes: the
 // mean over arc ends, then the moments; by symmetry both ends have the same mean and variance, so
-// r = cov / var. The moments of all systems come from one pass over the edges (one read of each
-// neighbour list for all of them); each system's sums are the same additions in the same order
-// as a pass of its own, so the bytes do not depend on which other systems are scored.
+// r = cov / var. The moments of all systems come from one pass over the persons' blocks (a
+// block's neighbour lists are fetched once and read again from cache for the next system); each
+// system's sums are the same additions in the same order as a pass of its own, so the bytes do
+// not depend on which other systems are scored.
 struct ScoreColumn {
   const float* f = nullptr;           // stored floats (may be non-finite: not scored)
   const std::uint16_t* u = nullptr;   // or 16-bit integer scores, all finite
@@ -76,44 +77,45 @@ std::vector<double> score_assortativity(const graph::Csr& g, const std::vector<S
   }
   const std::size_t A = active.size();
   if (A == 0) return r;
-  // The moments, deterministic_sum2's fixed blocks for every active system in one pass.
+  // The moments, deterministic_sum2's fixed blocks for every active system in one pass over the
+  // persons: u's list is read from memory once and stays in cache for the other systems.
+  // Σ_v d·(s_v − m) over u's scored neighbours, in list order (a column with every score finite
+  // needs no test per neighbour: it would always pass).
+  auto cov_of = [](std::span<const NodeId> nb, const ScoreColumn& s, bool all_finite, double d, double m) {
+    double cu = 0;
+    if (s.u) {
+      for (NodeId v : nb) cu += d * (static_cast<double>(static_cast<float>(s.u[v])) - m);
+    } else if (all_finite) {
+      for (NodeId v : nb) cu += d * (static_cast<double>(s.f[v]) - m);
+    } else {
+      for (NodeId v : nb)
+        if (std::isfinite(s.f[v])) cu += d * (static_cast<double>(s.f[v]) - m);
+    }
+    return cu;
+  };
   const std::size_t nb = (n + kReduceBlock - 1) / kReduceBlock;
   std::vector<double> pvar(nb * A, 0.0), pcov(nb * A, 0.0);
-#pragma omp parallel
-  {
-    std::vector<double> d(A), cu(A);
-    std::vector<std::uint32_t> c(A);
-#pragma omp for schedule(dynamic, 1)
-    for (std::int64_t bi = 0; bi < static_cast<std::int64_t>(nb); ++bi) {
-      const auto b = static_cast<std::size_t>(bi);
-      double* va = &pvar[b * A];
-      double* co = &pcov[b * A];
-      const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+  parallel_for(nb, [&](std::size_t b) {
+    const std::size_t lo = b * kReduceBlock, hi = std::min(n, lo + kReduceBlock);
+    for (std::size_t j = 0; j < A; ++j) {
+      const std::size_t k = active[j];
+      const ScoreColumn s = cols[k];
+      const std::uint32_t* cnt = counted[k].empty() ? nullptr : counted[k].data();
+      const double m = mean[k];
+      double va = 0, co = 0;
       for (std::size_t u = lo; u < hi; ++u) {
-        bool any = false;
-        for (std::size_t j = 0; j < A; ++j) {
-          const std::size_t k = active[j];
-          c[j] = counted[k].empty() ? static_cast<std::uint32_t>(g.degree(static_cast<NodeId>(u))) : counted[k][u];
-          cu[j] = 0;
-          if (!c[j]) {
-            va[j] += 0.0;
-            continue;
-          }
-          any = true;
-          d[j] = static_cast<double>(cols[k][u]) - mean[k];
-          va[j] += c[j] * d[j] * d[j];
+        const std::uint32_t c = cnt ? cnt[u] : static_cast<std::uint32_t>(g.degree(static_cast<NodeId>(u)));
+        if (!c) {
+          va += 0.0, co += 0.0;
+          continue;
         }
-        if (any) {
-          for (NodeId v : g.neighbours(static_cast<NodeId>(u)))
-            for (std::size_t j = 0; j < A; ++j) {
-              const ScoreColumn& s = cols[active[j]];
-              if (c[j] && s.finite(v)) cu[j] += d[j] * (static_cast<double>(s[v]) - mean[active[j]]);
-            }
-        }
-        for (std::size_t j = 0; j < A; ++j) co[j] += c[j] ? cu[j] : 0.0;
+        const double d = static_cast<double>(s[u]) - m;
+        va += c * d * d;
+        co += cov_of(g.neighbours(static_cast<NodeId>(u)), s, cnt == nullptr, d, m);
       }
+      pvar[b * A + j] = va, pcov[b * A + j] = co;
     }
-  }
+  });
   for (std::size_t j = 0; j < A; ++j) {
     double var = 0, cov = 0;
     for (std::size_t b = 0; b < nb; ++b) var += pvar[b * A + j], cov += pcov[b * A + j];
