@@ -14,6 +14,7 @@
 
 #include "credsim/core/error.hpp"
 #include "credsim/core/parallel.hpp"
+#include "credsim/graph/prefetch.hpp"
 #include "credsim/graph/stats.hpp"
 #include "credsim/measure/harm_window.hpp"
 #include "credsim/measure/stats.hpp"
@@ -109,6 +110,8 @@ std::vector<double> score_assortativity(const graph::Csr& g, const std::vector<S
           va += 0.0, co += 0.0;
           continue;
         }
+        if (s.u) graph::prefetch_ahead(g, u, s.u);  // graph/prefetch.hpp: the same sums, fewer stalls
+        else graph::prefetch_ahead(g, u, s.f);
         const double d = static_cast<double>(s[u]) - m;
         va += c * d * d;
         co += cov_of(g.neighbours(static_cast<NodeId>(u)), s, cnt == nullptr, d, m);
