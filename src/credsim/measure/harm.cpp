@@ -59,6 +59,7 @@ std::vector<double> score_assortativity(const graph::Csr& g, const std::vector<S
     if (non_finite > 0) {
       counted[k].assign(n, 0);
       parallel_for(n, [&](std::size_t u) {
+        graph::prefetch_ahead(g, u, s.f);
         if (!s.finite(u)) return;
         std::uint32_t c = 0;
         for (NodeId v : g.neighbours(static_cast<NodeId>(u))) c += s.finite(v) ? 1u : 0u;
