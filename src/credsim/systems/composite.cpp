@@ -388,8 +388,9 @@ void Composite::score(const Persons& p, const Exchange& ex) {
   if (spec_.weights[4] > 0) {
     // The gather reads two values of every friend, the score and the decayed unapproved-post
     // record: packed side by side in one 4-byte word per person for the update (freed after it),
-    // a friend costs one random cache line instead of two. The same values, summed in the same
-    // order, so the same bytes as reading both columns (relationship_inputs_of).
+    // so one prefetch covers a friend (the packing alone measured no faster: the gain is the
+    // prefetch, docs/PERFORMANCE.md). The same values, summed in the same order, so the same bytes
+    // as reading both columns (relationship_inputs_of).
     const auto scores = ex.neighbour_view(score_);
     const auto unapproved = ex.neighbour_view(rec_.unapproved.view());
     std::vector<std::uint32_t> word(scores.size());
