@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "credsim/graph/build.hpp"
@@ -112,6 +113,52 @@ TEST(BuildCsr, TwoPassEnumeratorFromNodes) {
   ASSERT_TRUE(g.valid());
   EXPECT_EQ(g.num_edges(), 2u * n);
   for (NodeId u = 0; u < n; ++u) EXPECT_EQ(g.degree(u), 4u);
+}
+
+// The scatter's per-thread queues (detail::Pipeline) hold up to kScatterDepth edges and twice as
+// many writes: a build with fewer edges than that never fills them, so everything goes through
+// the final drains; one with a few more fills them once. Both against the expected lists, with 1
+// and 2 threads.
+TEST(BuildCsr, TwoPassDrainsItsQueues) {
+  for (const std::size_t m : {std::size_t{0}, std::size_t{1}, detail::kScatterDepth - 1, detail::kScatterDepth,
+                              detail::kScatterDepth + 1, 3 * detail::kScatterDepth + 5}) {
+    const NodeId n = 200;
+    std::vector<std::pair<NodeId, NodeId>> edges;
+    for (std::size_t i = 0; i < m; ++i) edges.emplace_back(static_cast<NodeId>(i % n), static_cast<NodeId>((7 * i + 3) % n));
+    std::vector<std::vector<NodeId>> want(n);
+    for (auto [a, b] : edges) {
+      if (a == b) continue;
+      want[a].push_back(b);
+      want[b].push_back(a);
+    }
+    for (auto& l : want) {
+      std::sort(l.begin(), l.end());
+      l.erase(std::unique(l.begin(), l.end()), l.end());
+    }
+    const int saved = omp_get_max_threads();
+    for (int t : {1, 2}) {
+      omp_set_num_threads(t);
+      const Csr g = build_csr(n, edges);
+      ASSERT_TRUE(g.valid()) << m << " edges, " << t << " threads";
+      for (NodeId u = 0; u < n; ++u) ASSERT_EQ(nbrs(g, u), want[u]) << m << " edges, " << t << " threads, node " << u;
+    }
+    omp_set_num_threads(saved);
+  }
+}
+
+TEST(BuildCsr, PipelineIsFirstInFirstOut) {
+  detail::Pipeline<int, 4> q;
+  EXPECT_TRUE(q.empty());
+  std::vector<int> out;
+  for (int i = 0; i < 11; ++i) {
+    if (q.full()) out.push_back(q.pop());
+    q.push(i);
+  }
+  EXPECT_TRUE(q.full());
+  while (!q.empty()) out.push_back(q.pop());
+  std::vector<int> want(11);
+  for (int i = 0; i < 11; ++i) want[static_cast<std::size_t>(i)] = i;
+  EXPECT_EQ(out, want);
 }
 
 }  // namespace
