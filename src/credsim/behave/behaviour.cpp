@@ -7,7 +7,6 @@
 #include <array>
 #include <cmath>
 
-#include "credsim/behave/poisson_table.hpp"
 #include "credsim/core/parallel.hpp"
 #include "credsim/core/rng.hpp"
 
@@ -50,7 +49,6 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
   const std::size_t n = p.size();
   const AdaptView::Post post_mult = adapt_post(adapt);
   const AdaptView::Gaming gaming = adapt_gaming(adapt);
-  const PoissonTable& table = PoissonTable::instance();
   auto draw = [&](std::size_t i) {
     using namespace behave_layout;
     PersonEvents e;
@@ -62,13 +60,6 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
       const double x = std::floor(mean + std::sqrt(mean) * fallback_normal(seed, replicate, tick, i, s) + 0.5);
       return x < 0.0 ? 0u : static_cast<std::uint32_t>(std::min(x, 4.0e9));
     };
-    // A mean that is a stored propensity times mult: when mult is 1 (no adaptation, or none for
-    // this person) the mean is a code's value, and the table's first steps give the same count.
-    auto poisson_of = [&](unsigned s, const Uf16Column& col, double mult) -> std::uint32_t {
-      const std::uint16_t c = col.code(i);
-      if (mult == 1.0 && table.covers(c)) return table.draw(u(s), c);
-      return poisson(s, static_cast<double>(col[i]) * mult);
-    };
     // Repayment of the consumer credit line: due every repayment_period ticks.
     if (p.has_loan(i) && instalment_due(static_cast<NodeId>(i), tick, spec.repayment_period)) {
       e.repayment = Repayment::kOnTime;
@@ -78,10 +69,10 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
     // Gaming the score (adaptation): more approved purchases near a threshold. × 1.0 otherwise.
     const auto [approved_mult, platform_add] = gaming ? gaming.both(i) : std::pair<float, float>{1.0f, 0.0f};
     const double am = approved_mult;
-    e.baby = clamp16(poisson_of(kBaby, p.rate_baby, am));
-    e.games = clamp16(poisson_of(kGames, p.rate_games, 1.0));
-    e.domestic = clamp16(poisson_of(kDomestic, p.rate_domestic, am));
-    e.luxury = clamp16(poisson_of(kLuxury, p.rate_luxury, 1.0));
+    e.baby = clamp16(poisson(kBaby, p.rate_baby[i] * am));
+    e.games = clamp16(poisson(kGames, p.rate_games[i]));
+    e.domestic = clamp16(poisson(kDomestic, p.rate_domestic[i] * am));
+    e.luxury = clamp16(poisson(kLuxury, p.rate_luxury[i]));
     // Spending and platform use follow the stored (capped) counts, so the columns agree.
     e.spending = static_cast<float>(e.baby * spec.price_baby + e.games * spec.price_games + e.domestic * spec.price_domestic +
                                     e.luxury * spec.price_luxury);
@@ -103,8 +94,8 @@ void behave(const BehaviourSpec& spec, const Persons& p, std::uint64_t seed, std
 
     // Chilling (adaptation): fewer posts when they are scored and detected. × 1.0 otherwise.
     const double pm = post_mult ? static_cast<double>(post_mult(i)) : 1.0;
-    e.unapproved = clamp16(poisson_of(kUnapproved, p.dissent, pm));
-    e.embarrassing = clamp16(poisson_of(kEmbarrassing, p.embarrassing, pm));
+    e.unapproved = clamp16(poisson(kUnapproved, p.dissent[i] * pm));
+    e.embarrassing = clamp16(poisson(kEmbarrassing, p.embarrassing[i] * pm));
     return e;
   };
 

@@ -183,29 +183,21 @@ inline double uniform_mid(std::uint64_t bits) {
 // sum of the alternating series stopped after a negative term: a lower bound for every mean >= 0);
 // the margin exceeds L5's rounding error (< 1e-14 for mean <= 2) and exp's (< 1 ulp), so u is then
 // below the computed e^-mean too and the result is the same k = 0.
-// L5(m) − 1e-12, the quick-zero bound below (for 0 < m <= 2).
-inline double poisson_taylor_zero(double m) {
-  const double l5 = 1.0 - m * (1.0 - m * (0.5 - m * (1.0 / 6.0 - m * (1.0 / 24.0 - m * (1.0 / 120.0)))));
-  return l5 - 1e-12;
-}
-
-// The inversion's search from count k, with term = P(k) and cdf = F(k) as the search computed them:
-// the least k' >= k with u <= F(k') (at most 1000). Shared by poisson_inv and tables of its first
-// steps (behave/poisson_table.hpp), so both are the same operations in the same order.
-inline std::uint32_t poisson_inv_from(double u, double mean, std::uint32_t k, double term, double cdf) {
+inline std::uint32_t poisson_inv(double u, double mean) {
+  if (!(mean > 0.0) || u <= 1.0 - mean) return 0;
+  if (mean <= 2.0) {
+    const double m = mean;
+    const double l5 = 1.0 - m * (1.0 - m * (0.5 - m * (1.0 / 6.0 - m * (1.0 / 24.0 - m * (1.0 / 120.0)))));
+    if (u <= l5 - 1e-12) return 0;
+  }
+  double term = std::exp(-mean), cdf = term;
+  std::uint32_t k = 0;
   while (u > cdf && k < 1000) {
     ++k;
     term *= mean / k;
     cdf += term;
   }
   return k;
-}
-
-inline std::uint32_t poisson_inv(double u, double mean) {
-  if (!(mean > 0.0) || u <= 1.0 - mean) return 0;
-  if (mean <= 2.0 && u <= poisson_taylor_zero(mean)) return 0;
-  const double term = std::exp(-mean);
-  return poisson_inv_from(u, mean, 0, term, term);
 }
 
 // q^n by squaring (exact same bits for the same inputs; no pow()).
