@@ -25,9 +25,7 @@ namespace detail {
 // array and rewrites `offsets`. Shared by every two-pass build.
 Csr finish_two_pass(std::vector<EdgeIdx> offsets, std::vector<NodeId> arcs);
 [[noreturn]] void endpoint_out_of_range(std::uint64_t a, std::uint64_t b, NodeId n);
-}  // namespace detail
 
-namespace detail {
 // A short first-in first-out queue of pending work, for pipelining random memory accesses: what
 // is pushed now is handled kDepth pushes later, after the prefetches issued at its push had time
 // to bring its cache lines in. Each thread holds its own.
@@ -40,6 +38,17 @@ struct Pipeline {
   bool empty() const { return pushed == popped; }
   void push(const T& x) { item[pushed++ % kDepth] = x; }
   T pop() { return item[popped++ % kDepth]; }
+  // Queues x, handing the oldest item to fn first when the queue is full.
+  template <class Fn>
+  void push_through(const T& x, Fn&& fn) {
+    if (full()) fn(pop());
+    push(x);
+  }
+  // Hands every queued item to fn, oldest first.
+  template <class Fn>
+  void drain(Fn&& fn) {
+    while (!empty()) fn(pop());
+  }
 };
 inline constexpr std::size_t kScatterDepth = 16;
 }  // namespace detail
@@ -56,7 +65,7 @@ inline constexpr std::size_t kScatterDepth = 16;
 // The counters and the arc slots are random accesses to arrays far larger than the caches, and
 // an atomic increment is a locked instruction: a miss under it is not overlapped with the next
 // ones. So each emitted edge waits in a short per-thread queue (detail::Pipeline) while its
-// counters are prefetched for writing; pass 2 likewise queues each arc's write after prefetching
+// counters are prefetched; pass 2 likewise queues each arc's write after prefetching
 // its slot. The counts, and so the bytes, are the same: only the order of increments changes.
 template <class Enumerate>
 Csr build_csr_two_pass(NodeId n, std::uint64_t num_sources, Enumerate&& enumerate) {
@@ -79,11 +88,10 @@ Csr build_csr_two_pass(NodeId n, std::uint64_t num_sources, Enumerate&& enumerat
         if (a == b) return;
         __builtin_prefetch(&offsets[a + 1], 1);
         __builtin_prefetch(&offsets[b + 1], 1);
-        if (queue.full()) count(queue.pop());
-        queue.push({a, b});
+        queue.push_through({a, b}, count);
       });
     }
-    while (!queue.empty()) count(queue.pop());
+    queue.drain(count);
   }
   for (std::size_t u = 1; u < offsets.size(); ++u) offsets[u] += offsets[u - 1];
 
@@ -100,10 +108,8 @@ Csr build_csr_two_pass(NodeId n, std::uint64_t num_sources, Enumerate&& enumerat
       const EdgeIdx cb = std::atomic_ref<EdgeIdx>(offsets[e.second]).fetch_add(1, std::memory_order_relaxed);
       __builtin_prefetch(&arcs[ca], 1);
       __builtin_prefetch(&arcs[cb], 1);
-      if (writes.full()) write(writes.pop());
-      writes.push({ca, e.second});
-      if (writes.full()) write(writes.pop());
-      writes.push({cb, e.first});
+      writes.push_through({ca, e.second}, write);
+      writes.push_through({cb, e.first}, write);
     };
 #pragma omp for schedule(dynamic, 256) nowait
     for (std::int64_t s = 0; s < ns; ++s) {
@@ -111,12 +117,11 @@ Csr build_csr_two_pass(NodeId n, std::uint64_t num_sources, Enumerate&& enumerat
         if (a == b) return;
         __builtin_prefetch(&offsets[a], 1);
         __builtin_prefetch(&offsets[b], 1);
-        if (queue.full()) place(queue.pop());
-        queue.push({a, b});
+        queue.push_through({a, b}, place);
       });
     }
-    while (!queue.empty()) place(queue.pop());
-    while (!writes.empty()) write(writes.pop());
+    queue.drain(place);
+    writes.drain(write);
   }
   for (std::size_t u = offsets.size() - 1; u > 0; --u) offsets[u] = offsets[u - 1];
   offsets[0] = 0;

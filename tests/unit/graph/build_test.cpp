@@ -66,6 +66,22 @@ TEST(BuildCsrDeath, EndpointOutOfRangeAborts) {
   EXPECT_DEATH(build_csr(2, {{0, 2}}), "endpoint");
 }
 
+// The expected neighbour lists of an edge list, by a naive method: both directions, no
+// self-loops, sorted, duplicates removed.
+std::vector<std::vector<NodeId>> naive_lists(NodeId n, const std::vector<std::pair<NodeId, NodeId>>& edges) {
+  std::vector<std::vector<NodeId>> lists(n);
+  for (auto [a, b] : edges) {
+    if (a == b) continue;
+    lists[a].push_back(b);
+    lists[b].push_back(a);
+  }
+  for (auto& l : lists) {
+    std::sort(l.begin(), l.end());
+    l.erase(std::unique(l.begin(), l.end()), l.end());
+  }
+  return lists;
+}
+
 // Random multigraph with many duplicates; the two-pass builder against a naive set-based one,
 // with 1 and 2 threads.
 TEST(BuildCsr, TwoPassMatchesNaiveAndIsThreadIndependent) {
@@ -78,16 +94,7 @@ TEST(BuildCsr, TwoPassMatchesNaiveAndIsThreadIndependent) {
     const auto b = static_cast<NodeId>((x >> 13) % n);
     edges.emplace_back(a, b);
   }
-  std::vector<std::vector<NodeId>> naive(n);
-  for (auto [a, b] : edges) {
-    if (a == b) continue;
-    naive[a].push_back(b);
-    naive[b].push_back(a);
-  }
-  for (auto& l : naive) {
-    std::sort(l.begin(), l.end());
-    l.erase(std::unique(l.begin(), l.end()), l.end());
-  }
+  const std::vector<std::vector<NodeId>> naive = naive_lists(n, edges);
   const int saved = omp_get_max_threads();
   omp_set_num_threads(1);
   Csr one = build_csr(n, edges);
@@ -125,16 +132,7 @@ TEST(BuildCsr, TwoPassDrainsItsQueues) {
     const NodeId n = 200;
     std::vector<std::pair<NodeId, NodeId>> edges;
     for (std::size_t i = 0; i < m; ++i) edges.emplace_back(static_cast<NodeId>(i % n), static_cast<NodeId>((7 * i + 3) % n));
-    std::vector<std::vector<NodeId>> want(n);
-    for (auto [a, b] : edges) {
-      if (a == b) continue;
-      want[a].push_back(b);
-      want[b].push_back(a);
-    }
-    for (auto& l : want) {
-      std::sort(l.begin(), l.end());
-      l.erase(std::unique(l.begin(), l.end()), l.end());
-    }
+    const std::vector<std::vector<NodeId>> want = naive_lists(n, edges);
     const int saved = omp_get_max_threads();
     for (int t : {1, 2}) {
       omp_set_num_threads(t);
