@@ -8,6 +8,39 @@
 #include "credsim/core/rng.hpp"
 
 namespace credsim {
+namespace {
+
+// Where each person's occurrences start in the tick's occurrences (sorted by person), looked up
+// through the first occurrence of every stride of persons: the same position as a binary search
+// of the whole array, which a report's friend (a random person) would make miss the cache at
+// each of its ~20 steps; here one read of this small index (a 16th of a byte per person) and a
+// search of about a stride's occurrences next to it.
+class OccurrenceIndex {
+ public:
+  static constexpr std::size_t kStride = 128;
+  OccurrenceIndex(std::span<const Occurrence> occ, std::size_t n) : occ_(occ), first_((n + kStride - 1) / kStride + 1) {
+    std::size_t a = 0;
+    for (std::size_t b = 0; b < first_.size(); ++b) {
+      const std::uint64_t lo = std::uint64_t{b} * kStride;
+      while (a < occ.size() && occ[a].person < lo) ++a;
+      first_[b] = a;
+    }
+  }
+  // The first occurrence of a person >= j (occ.size() if none): std::lower_bound's answer.
+  std::size_t lower_bound(NodeId j) const {
+    const std::size_t b = j / kStride;
+    const auto lo = occ_.begin() + static_cast<std::ptrdiff_t>(first_[b]);
+    const auto hi = occ_.begin() + static_cast<std::ptrdiff_t>(first_[b + 1]);
+    return static_cast<std::size_t>(
+        std::lower_bound(lo, hi, j, [](const Occurrence& o, NodeId v) { return o.person < v; }) - occ_.begin());
+  }
+
+ private:
+  std::span<const Occurrence> occ_;
+  std::vector<std::size_t> first_;  // first_[b]: the first occurrence of a person >= b·kStride
+};
+
+}  // namespace
 
 bool Ledger::decide_appeal(Record& r, const DataSpec& spec, std::uint64_t seed, std::uint64_t replicate,
                            std::uint64_t index) {
@@ -87,15 +120,31 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
   }
   // Rewarded reporting (SPEC §1.7): reporters, found by skipping over fixed blocks, each report
   // one friend. A friend with undetected misconduct this tick is reported truly (the first such
-  // event); otherwise the report is false with probability false_share (a record of
-  // false_type), or empty. Each report that makes a record earns the reward.
+  // event, which is then detected); otherwise the report is false with probability false_share
+  // (a record of false_type), or empty. Each report that makes a record earns the reward.
+  //
+  // The blocks' draws are independent streams, but a true report marks its event detected for
+  // the blocks after it: the blocks are only serial through those marks. So every block is drawn
+  // in parallel against the marks of detection alone (and its own), then the blocks are taken in
+  // order: a block none of whose true reports took an event an earlier block took is exactly
+  // what the serial walk draws (a report's outcome depends on the marks only through the event
+  // it took; more marks leave one that took none with none). A block with such a clash is drawn
+  // again, serially, against every earlier block's marks. Records, rewards and the sum of
+  // rewards are then the serial walk's, in its order, for any thread count.
   rewards_.clear();
   const ReportingSpec& rep = spec.reporting;
   if (rep.rate > 0 && graph != nullptr) {
     const EventTypeId false_type = *catalog.find(rep.false_type);
     const double q = -std::expm1(-rep.rate);
-    const std::size_t rblocks = (n + kRareBlock - 1) / kRareBlock;
-    for (std::size_t b = 0; b < rblocks; ++b) {
+    const OccurrenceIndex index(occ, n);
+    struct BlockReports {
+      std::vector<Record> records;
+      std::vector<NodeId> rewarded;     // reporters paid, in order
+      std::vector<std::size_t> taken;   // occurrences reported truly (detected from now on)
+      std::uint64_t true_reports = 0, false_reports = 0, empty_reports = 0;
+    };
+    auto draw_block = [&](std::size_t b, BlockReports& out) {
+      out = BlockReports{};
       Rng rng(seed, replicate, tick, b, Stream::kReports);
       const std::size_t hi = std::min(n, (b + 1) * kRareBlock);
       // With adaptation, personal rates rate·m_i: skip at the block's largest rate, then thin
@@ -104,9 +153,12 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
       if (report_mult) {
         float mmax = 0;
         for (std::size_t i = b * kRareBlock; i < hi; ++i) mmax = std::max(mmax, report_mult(i));
-        if (mmax <= 0) continue;
+        if (mmax <= 0) return;
         qb = -std::expm1(-rep.rate * mmax);
       }
+      auto is_detected = [&](std::size_t k) {
+        return detected[k] != 0 || std::find(out.taken.begin(), out.taken.end(), k) != out.taken.end();
+      };
       for (std::size_t i = b * kRareBlock;;) {
         const std::uint64_t skip = rng.geometric_skip(qb);
         if (skip >= hi - i) break;
@@ -115,38 +167,51 @@ void Ledger::record_tick(const DataSpec& spec, const EventCatalog& catalog, cons
         const auto friends = graph->neighbours(static_cast<NodeId>(i));
         if (reports && !friends.empty()) {
           const NodeId j = friends[rng.below(friends.size())];
-          auto it = std::lower_bound(occ.begin(), occ.end(), j, [](const Occurrence& o, NodeId v) { return o.person < v; });
           std::size_t found = occ.size();
-          for (auto k = static_cast<std::size_t>(it - occ.begin()); k < occ.size() && occ[k].person == j; ++k)
-            if (!detected[k] && catalog[occ[k].type].kind == EventKind::kMisconduct) { found = k; break; }
+          for (std::size_t k = index.lower_bound(j); k < occ.size() && occ[k].person == j; ++k)
+            if (catalog[occ[k].type].kind == EventKind::kMisconduct && !is_detected(k)) { found = k; break; }
           Record r{j, j, 0, 1, Origin::kTrue, RecordStatus::kActive, 0, 0, tick, 0};
           r.channel = Channel::kReported;
           bool made = false;
           if (found < occ.size()) {
-            detected[found] = 1;
+            out.taken.push_back(found);
             r.type = occ[found].type;
             made = true;
-            reports_.true_reports++;
+            out.true_reports++;
           } else if (rng.bernoulli(rep.false_share)) {
             r.type = false_type;
             r.actor = kNoNode;
             r.origin = Origin::kFalse;
             made = true;
-            reports_.false_reports++;
+            out.false_reports++;
           } else {
-            reports_.empty_reports++;
+            out.empty_reports++;
           }
           if (made) {
             r.notified = rng.bernoulli(spec.notify_prob);
-            records_.push_back(r);
-            if (rep.reward > 0) {
-              rewards_.emplace_back(static_cast<NodeId>(i), rep.reward);
-              reports_.rewards_paid += rep.reward;
-            }
+            out.records.push_back(r);
+            if (rep.reward > 0) out.rewarded.push_back(static_cast<NodeId>(i));
           }
         }
         if (++i >= hi) break;
       }
+    };
+    const std::size_t rblocks = (n + kRareBlock - 1) / kRareBlock;
+    std::vector<BlockReports> drawn(rblocks);
+    parallel_for(rblocks, [&](std::size_t b) { draw_block(b, drawn[b]); });
+    for (std::size_t b = 0; b < rblocks; ++b) {
+      BlockReports& d = drawn[b];
+      if (std::any_of(d.taken.begin(), d.taken.end(), [&](std::size_t k) { return detected[k] != 0; })) draw_block(b, d);
+      for (std::size_t k : d.taken) detected[k] = 1;
+      records_.insert(records_.end(), d.records.begin(), d.records.end());
+      for (NodeId i : d.rewarded) {
+        rewards_.emplace_back(i, rep.reward);
+        reports_.rewards_paid += rep.reward;
+      }
+      reports_.true_reports += d.true_reports;
+      reports_.false_reports += d.false_reports;
+      reports_.empty_reports += d.empty_reports;
+      d = BlockReports{};
     }
   }
   // False records: for each type with a false rate, by skipping over fixed blocks of persons.

@@ -213,6 +213,106 @@ TEST(Ledger, WithoutNotificationNobodyAppealsAndTrueRecordsAreNeverAppealed) {
   }
 }
 
+TEST(Ledger, ParallelReportsEqualANaiveSerialWalk) {
+  // Reports are drawn block by block in parallel and merged in order; a block whose true report
+  // took an event an earlier block took is drawn again. Two hubs are every other person's only
+  // friend and have 12 undetected misconduct events each (and a civic one, which a report never
+  // takes), so reporters in several blocks report the same events: the records (in order), the
+  // rewards and the counts must equal a naive serial walk of the documented draws (one kReports
+  // stream per block of 4,096 persons), for 1 and 3 threads.
+  constexpr NodeId n = 40000;
+  World w(n);
+  const EventTypeId jay = *w.cat.find("jaywalking"), vol = *w.cat.find("volunteering");
+  for (auto& t : w.cat.mutable_types()) t.detection = 0, t.false_rate = 0;  // reports only
+  w.data.reporting.rate = 0.002;
+  w.data.reporting.reward = 7;
+  w.data.reporting.false_share = 0.4;
+  w.data.notify_prob = 0.5;
+  // Hubs 0 and 1; person i >= 2 is a friend of hub i % 2 only.
+  std::vector<EdgeIdx> off{0};
+  std::vector<NodeId> nb;
+  for (NodeId h = 0; h < 2; ++h) {
+    for (NodeId i = 2 + h; i < n; i += 2) nb.push_back(i);
+    off.push_back(nb.size());
+  }
+  for (NodeId i = 2; i < n; ++i) nb.push_back(i % 2), off.push_back(nb.size());
+  const graph::Csr g(off, nb);
+  std::vector<Occurrence> occ;
+  for (NodeId h = 0; h < 2; ++h) {
+    occ.push_back({h, vol, 1});
+    for (int e = 0; e < 12; ++e) occ.push_back({h, jay, 1});
+  }
+  for (NodeId i = 2; i < n; i += 997) occ.push_back({i, jay, 1});  // a few leaves' own events
+
+  // The naive walk.
+  std::vector<Record> want;
+  std::vector<NodeId> paid;
+  std::uint64_t trues = 0, falses = 0, empties = 0;
+  std::vector<std::uint8_t> taken(occ.size(), 0);
+  const double q = -std::expm1(-w.data.reporting.rate);
+  std::size_t blocks_with_true = 0;
+  for (std::size_t b = 0; b * kRareBlock < n; ++b) {
+    Rng rng(5, 0, 3, b, Stream::kReports);
+    const std::size_t hi = std::min<std::size_t>(n, (b + 1) * kRareBlock);
+    bool any_true = false;
+    for (std::size_t i = b * kRareBlock;;) {
+      const std::uint64_t skip = rng.geometric_skip(q);
+      if (skip >= hi - i) break;
+      i += skip;
+      const auto friends = g.neighbours(static_cast<NodeId>(i));
+      const NodeId j = friends[rng.below(friends.size())];
+      std::size_t found = occ.size();
+      for (std::size_t k = 0; k < occ.size(); ++k)
+        if (occ[k].person == j && occ[k].type == jay && !taken[k]) { found = k; break; }
+      Record r{j, j, jay, 1, Origin::kTrue, RecordStatus::kActive, 0, 0, 3, 0};
+      r.channel = Channel::kReported;
+      bool made = true;
+      if (found < occ.size()) {
+        taken[found] = 1, ++trues, any_true = true;
+      } else if (rng.uniform() < 0.4) {
+        r.actor = kNoNode, r.origin = Origin::kFalse, ++falses;
+      } else {
+        made = false, ++empties;
+      }
+      if (made) {
+        r.notified = rng.uniform() < 0.5;
+        want.push_back(r);
+        paid.push_back(static_cast<NodeId>(i));
+      }
+      if (++i >= hi) break;
+    }
+    blocks_with_true += any_true;
+  }
+  // The case this test is for: events taken in several blocks, and all of the hubs' taken.
+  ASSERT_GE(blocks_with_true, 3u);
+  ASSERT_GE(trues, 24u);
+  ASSERT_GT(falses, 10u);
+
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 3}) {
+    omp_set_num_threads(threads);
+    Ledger l;
+    l.record_tick(w.data, w.cat, w.soc, occ, 5, 0, 3, &g);
+    ASSERT_EQ(l.records().size(), want.size()) << threads;
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      const Record &got = l.records()[k], &e = want[k];
+      ASSERT_TRUE(got.person == e.person && got.actor == e.actor && got.type == e.type && got.origin == e.origin &&
+                  got.notified == e.notified && got.channel == Channel::kReported && got.tick == 3)
+          << "record " << k << " threads " << threads;
+    }
+    ASSERT_EQ(l.rewards().size(), paid.size()) << threads;
+    for (std::size_t k = 0; k < paid.size(); ++k) {
+      EXPECT_EQ(l.rewards()[k].first, paid[k]) << k;
+      EXPECT_EQ(l.rewards()[k].second, 7.0);
+    }
+    EXPECT_EQ(l.reports().true_reports, trues) << threads;
+    EXPECT_EQ(l.reports().false_reports, falses) << threads;
+    EXPECT_EQ(l.reports().empty_reports, empties) << threads;
+    EXPECT_EQ(l.reports().rewards_paid, 7.0 * static_cast<double>(paid.size())) << threads;
+  }
+  omp_set_num_threads(before);
+}
+
 }  // namespace
 }  // namespace credsim
 
