@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <atomic>
 #include <cassert>
 #include <cmath>
 #include <cstring>
@@ -347,16 +348,23 @@ void HarmMetrics::measure(const SimContext& ctx, const Consequences& consequence
 
   // Data-error harms.
   {
+    // One parallel pass over every record kept so far: integer counts (the delays are whole
+    // ticks, summed exactly as integers: the double of their sum is the sequential double sum,
+    // which is exact below 2^53) and a flag per person with an active wrong record.
+    const auto& records = ctx.ledger.records();
     std::vector<std::uint8_t> wrong_active(n, 0);
-    std::uint64_t corrected = 0, old_wrong = 0, old_active = 0;
-    double delay = 0;  // integer-valued: exact
-    for (const Record& r : ctx.ledger.records()) {
-      if (r.origin == Origin::kTrue) continue;
+    enum : std::size_t { kCorrected, kDelay, kOldWrong, kOldActive, kBins };
+    const std::vector<std::uint64_t> c = parallel_counts(records.size(), kBins, [&](std::size_t k, std::uint64_t* h) {
+      const Record& r = records[k];
+      if (r.origin == Origin::kTrue) return;
       const bool active = r.status == RecordStatus::kActive;
-      if (active) wrong_active[r.person] = 1;
-      else corrected++, delay += static_cast<double>(r.decided) - static_cast<double>(r.tick);
-      if (static_cast<std::uint64_t>(r.tick) + ms.window <= t) old_wrong++, old_active += active;
-    }
+      if (active) std::atomic_ref<std::uint8_t>(wrong_active[r.person]).store(1, std::memory_order_relaxed);
+      else h[kCorrected]++, h[kDelay] += static_cast<std::uint64_t>(r.decided) - static_cast<std::uint64_t>(r.tick);
+      if (static_cast<std::uint64_t>(r.tick) + ms.window <= t) h[kOldWrong]++, h[kOldActive] += active;
+    });
+    const std::uint64_t corrected = c[kCorrected], old_wrong = c[kOldWrong], old_active = c[kOldActive];
+    // Unsigned: a delay is decided - tick >= 0 (a record is corrected only when its appeal is decided).
+    const double delay = static_cast<double>(c[kDelay]);
     std::uint64_t sanction_bits = 0, privilege_bits = 0;
     const auto& effects = consequences.library().effects();
     for (std::size_t e = 0; e < effects.size() && e < kMaxEffects; ++e)

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
 
 #include "credsim/consequences/privileges.hpp"
@@ -52,16 +53,24 @@ void measure_society(Tick t, const Society& s, const graph::Csr& g, io::MetricsC
 void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsCsv& out) {
   const std::size_t n = s.persons.size();
   std::array<std::uint64_t, 3> added{}, total{};
-  std::uint64_t corrected = 0, appealed = 0, pending = 0;
-  std::vector<std::uint8_t> wrong(n, 0);  // 1: ever had a wrong record; 2: has an uncorrected one
   for (const Record& r : ledger.added()) added[static_cast<int>(r.origin)]++;
-  for (const Record& r : ledger.records()) {
-    total[static_cast<int>(r.origin)]++;
-    corrected += r.status == RecordStatus::kCorrected;
-    appealed += r.appealed;
-    pending += r.appealed && r.status == RecordStatus::kActive && r.decided > t;
-    if (r.origin != Origin::kTrue) wrong[r.person] = std::max<std::uint8_t>(wrong[r.person], r.status == RecordStatus::kActive ? 2 : 1);
-  }
+  // One parallel pass over every record kept so far (the ledger grows with the run): integer
+  // counts, and per person two flags set with an atomic or (order-free, so the same for any
+  // thread count): bit 0 ever had a wrong record, bit 1 has an uncorrected one.
+  const auto& records = ledger.records();
+  std::vector<std::uint8_t> wrong(n, 0);
+  enum : std::size_t { kTrue, kFalse, kMisattributed, kCorrected, kAppealed, kPending, kBins };
+  const std::vector<std::uint64_t> c = parallel_counts(records.size(), kBins, [&](std::size_t k, std::uint64_t* h) {
+    const Record& r = records[k];
+    h[static_cast<std::size_t>(r.origin)]++;
+    h[kCorrected] += r.status == RecordStatus::kCorrected;
+    h[kAppealed] += r.appealed;
+    h[kPending] += r.appealed && r.status == RecordStatus::kActive && r.decided > t;
+    if (r.origin != Origin::kTrue)
+      std::atomic_ref<std::uint8_t>(wrong[r.person]).fetch_or(r.status == RecordStatus::kActive ? 3 : 1, std::memory_order_relaxed);
+  });
+  for (int o = 0; o < 3; ++o) total[o] = c[static_cast<std::size_t>(o)];
+  const std::uint64_t corrected = c[kCorrected], appealed = c[kAppealed], pending = c[kPending];
   const char* origin[] = {"true", "false", "misattributed"};
   for (int o = 0; o < 3; ++o) {
     out.row(t, "data", "records_added", origin[o], static_cast<double>(added[o]));
@@ -74,7 +83,7 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
 #pragma omp parallel for schedule(static) reduction(+ : ever, now)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
     const std::uint8_t w = wrong[static_cast<std::size_t>(i)];
-    ever += w > 0, now += w == 2;
+    ever += w != 0, now += (w & 2) != 0;
   }
   out.row(t, "data", "share_with_wrong_record_ever", "", n ? static_cast<double>(ever) / n : 0.0);
   const auto& rep = ledger.reports();

@@ -2,6 +2,7 @@
 #include "credsim/measure/metrics.hpp"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +12,8 @@
 #include <sstream>
 
 #include "credsim/consequences/privileges.hpp"
+#include "credsim/core/rng.hpp"
+#include "credsim/record/ledger.hpp"
 #include "credsim/run/simulation.hpp"
 #include "credsim/systems/composite.hpp"
 #include "test_support.hpp"
@@ -139,6 +142,74 @@ type = "composite"
     for (std::size_t j = 0; j < n; ++j) wdiff += std::fabs(wealth[i] - wealth[j]);
   EXPECT_NEAR(soc.at({"wealth_gini", ""}), wdiff / (2.0 * n * wsum), 1e-9);
   EXPECT_EQ(soc.at({"persons", ""}), 4000.0);
+}
+
+TEST(Metrics, LedgerRowsMatchANaiveCountForAnyThreadCount) {
+  // The "data" rows are counted in one parallel pass over every record kept (integer counts and
+  // per-person flags set by an atomic or): equal to a naive serial count, for 1 and 3 threads.
+  // Several ticks of detection with misattribution, false records and appeals, so there are
+  // wrong records corrected, pending and never appealed.
+  SocietySpec ss;
+  ss.region_weights = {1, 1};
+  const Society soc = generate_society(30000, ss, BehaviourSpec{}, 4, 0);
+  EventCatalog cat;
+  const EventTypeId k = *cat.find("traffic_ticket");
+  cat.mutable_types()[k].detection = 0.7;
+  cat.mutable_types()[k].misattribution = 0.2;
+  DataSpec data;
+  data.notify_prob = 0.6;
+  data.appeal_prob = 0.5;
+  data.appeal_delay = 2;
+  Ledger l;
+  Rng pick(9, 0, 0, 0, Stream::kGraph);
+  for (Tick t = 1; t <= 6; ++t) {
+    std::vector<Occurrence> occ;
+    for (NodeId i = 0; i < 30000; ++i)
+      if (pick.uniform() < 0.2) occ.push_back({i, k, 1});
+    l.record_tick(data, cat, soc, occ, 4, 0, t);
+  }
+  const Tick t = 6;
+  std::array<double, 3> total{}, added{};
+  double corrected = 0, appealed = 0, pending = 0;
+  std::vector<int> ever(30000, 0), now(30000, 0);
+  for (const Record& r : l.records()) {
+    total[static_cast<int>(r.origin)]++;
+    corrected += r.status == RecordStatus::kCorrected;
+    appealed += r.appealed;
+    pending += r.appealed && r.status == RecordStatus::kActive && r.decided > t;
+    if (r.origin != Origin::kTrue) ever[r.person] = 1, now[r.person] |= r.status == RecordStatus::kActive;
+  }
+  for (const Record& r : l.added()) added[static_cast<int>(r.origin)]++;
+  ASSERT_GT(corrected, 100);
+  ASSERT_GT(pending, 100);
+  ASSERT_GT(total[2], 1000);
+  const double n = 30000;
+  const double share_ever = std::accumulate(ever.begin(), ever.end(), 0) / n;
+  const double share_now = std::accumulate(now.begin(), now.end(), 0) / n;
+  ASSERT_LT(share_now, share_ever);  // some persons' wrong records are all corrected
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 3}) {
+    omp_set_num_threads(threads);
+    test::TempDir tmp("ledger-rows");
+    {
+      io::MetricsCsv csv(tmp.path() / "metrics.csv");
+      measure_ledger(t, l, soc, csv);
+      csv.end_tick();
+      csv.commit();
+    }
+    const auto rows = read_rows(tmp.path() / "metrics.csv", "6", "data");
+    const char* origin[] = {"true", "false", "misattributed"};
+    for (int o = 0; o < 3; ++o) {
+      EXPECT_EQ(rows.at({"records_total", origin[o]}), total[o]) << origin[o];
+      EXPECT_EQ(rows.at({"records_added", origin[o]}), added[o]) << origin[o];
+    }
+    EXPECT_EQ(rows.at({"records_corrected", ""}), corrected) << threads;
+    EXPECT_EQ(rows.at({"appeals_opened", ""}), appealed) << threads;
+    EXPECT_EQ(rows.at({"appeals_pending", ""}), pending) << threads;
+    EXPECT_EQ(rows.at({"share_with_wrong_record_ever", ""}), share_ever) << threads;
+    EXPECT_EQ(rows.at({"share_with_uncorrected_wrong_record", ""}), share_now) << threads;
+  }
+  omp_set_num_threads(before);
 }
 
 }  // namespace
