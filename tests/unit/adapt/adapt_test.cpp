@@ -66,32 +66,55 @@ std::set<Edge> edge_set(const graph::Csr& g) {
   return s;
 }
 
+// One round of edits against the naive edge set: removals picked from the current edges, nodes
+// emptied, additions of absent edges (an edge both removed and added is only added). edits()
+// gives them as apply_edits takes them (sorted) and applies them to the naive set.
+class EditRound {
+ public:
+  explicit EditRound(std::set<Edge>& naive) : naive_(naive), current_(naive.begin(), naive.end()) {}
+  std::size_t current_edges() const { return current_.size(); }
+  void remove_at(std::size_t k) { rm_.insert(current_[k]); }
+  void empty_node(const graph::Csr& g, NodeId x) {
+    for (NodeId v : g.neighbours(x)) rm_.insert({std::min(x, v), std::max(x, v)});
+  }
+  void add(NodeId u, NodeId v) {
+    if (u == v) return;
+    const Edge e{std::min(u, v), std::max(u, v)};
+    if (!naive_.count(e)) add_.insert(e);
+  }
+  std::pair<std::vector<Edge>, std::vector<Edge>> edits() {
+    for (const Edge& e : add_) rm_.erase(e);
+    std::vector<Edge> rv(rm_.begin(), rm_.end()), av(add_.begin(), add_.end());
+    for (const Edge& e : rv) naive_.erase(e);
+    for (const Edge& e : av) naive_.insert(e);
+    return {std::move(rv), std::move(av)};
+  }
+
+ private:
+  std::set<Edge>& naive_;
+  std::vector<Edge> current_;
+  std::set<Edge> rm_, add_;
+};
+
 TEST(DynamicGraph, RandomEditsMatchANaiveEdgeSet) {
   graph::Csr g = graph::erdos_renyi(300, 6, 11, 0);
   std::set<Edge> naive = edge_set(g);
   const NodeId n = g.num_nodes();
   for (int round = 0; round < 300; ++round) {
     Rng rng(5, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
-    std::set<Edge> rm, add;
-    const std::vector<Edge> current(naive.begin(), naive.end());
+    EditRound edit(naive);
     const int removals = static_cast<int>(rng.below(12)), additions = static_cast<int>(rng.below(12));
-    for (int k = 0; k < removals && !current.empty(); ++k) rm.insert(current[rng.below(current.size())]);
+    for (int k = 0; k < removals && edit.current_edges() > 0; ++k) edit.remove_at(rng.below(edit.current_edges()));
     for (int k = 0; k < additions; ++k) {
       NodeId u = static_cast<NodeId>(rng.below(n)), v = static_cast<NodeId>(rng.below(n));
-      if (u == v) continue;
-      const Edge e{std::min(u, v), std::max(u, v)};
-      if (!naive.count(e)) add.insert(e);
+      edit.add(u, v);
     }
     // Occasionally empty a node entirely, and fill node 0 and the last node (boundary cases).
-    if (round % 50 == 7)
-      for (NodeId v : g.neighbours(17)) rm.insert({std::min<NodeId>(17, v), std::max<NodeId>(17, v)});
-    if (round % 60 == 3 && !naive.count({0, n - 1})) add.insert({0, n - 1});
-    for (const Edge& e : add) rm.erase(e);
-    const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+    if (round % 50 == 7) edit.empty_node(g, 17);
+    if (round % 60 == 3) edit.add(0, n - 1);
+    const auto [rv, av] = edit.edits();
     const auto version = g.version();
     g.apply_edits(rv, av);
-    for (const Edge& e : rv) naive.erase(e);
-    for (const Edge& e : av) naive.insert(e);
     ASSERT_TRUE(g.valid()) << "round " << round;
     ASSERT_EQ(g.num_nodes(), n);
     ASSERT_EQ(g.num_edges(), naive.size());
@@ -115,25 +138,18 @@ TEST(DynamicGraph, LargeEditsMatchANaiveEdgeSet) {
     const NodeId n = g.num_nodes();
     for (int round = 0; round < 8; ++round) {
       Rng rng(9, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
-      std::set<Edge> rm, add;
-      const std::vector<Edge> current(naive.begin(), naive.end());
+      EditRound edit(naive);
       const std::uint64_t removals = rng.below(4000), additions = rng.below(4000);
-      for (std::uint64_t k = 0; k < removals && !current.empty(); ++k) rm.insert(current[rng.below(current.size())]);
+      for (std::uint64_t k = 0; k < removals && edit.current_edges() > 0; ++k) edit.remove_at(rng.below(edit.current_edges()));
       for (std::uint64_t k = 0; k < additions; ++k) {
         // Half of the additions touch hub 5000 (or 0 on odd rounds): clustered insertions.
         NodeId u = k % 2 ? static_cast<NodeId>(round % 2 ? 0 : 5000) : static_cast<NodeId>(rng.below(n));
         NodeId v = static_cast<NodeId>(rng.below(n));
-        if (u == v) continue;
-        const Edge e{std::min(u, v), std::max(u, v)};
-        if (!naive.count(e)) add.insert(e);
+        edit.add(u, v);
       }
-      for (NodeId x : {NodeId{7}, NodeId{9999}})
-        for (NodeId v : g.neighbours(x)) rm.insert({std::min(x, v), std::max(x, v)});
-      for (const Edge& e : add) rm.erase(e);
-      const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+      for (NodeId x : {NodeId{7}, NodeId{9999}}) edit.empty_node(g, x);
+      const auto [rv, av] = edit.edits();
       g.apply_edits(rv, av);
-      for (const Edge& e : rv) naive.erase(e);
-      for (const Edge& e : av) naive.insert(e);
       ASSERT_TRUE(g.valid()) << "round " << round;
       ASSERT_EQ(g.num_edges(), naive.size());
       ASSERT_TRUE(edge_set(g) == naive) << "round " << round << " threads " << threads;
@@ -156,26 +172,20 @@ TEST(DynamicGraph, ParallelRangesGiveTheSameBytesAsOneRange) {
     const NodeId n = g.num_nodes();
     for (int round = 0; round < 8; ++round) {
       Rng rng(13, 0, static_cast<std::uint64_t>(round), 0, Stream::kGraph);
-      std::set<Edge> rm, add;
-      const std::vector<Edge> current(naive.begin(), naive.end());
+      EditRound edit(naive);
       const std::uint64_t removals = round % 4 == 0 ? 12000 : rng.below(600), additions = round % 4 == 1 ? 12000 : rng.below(600);
-      for (std::uint64_t k = 0; k < removals && !current.empty(); ++k) {
+      for (std::uint64_t k = 0; k < removals && edit.current_edges() > 0; ++k) {
         // Round 4: removals only among the first nodes (every piece moves left far).
-        const std::size_t at = round == 4 ? rng.below(current.size() / 50) : rng.below(current.size());
-        rm.insert(current[at]);
+        edit.remove_at(round == 4 ? rng.below(edit.current_edges() / 50) : rng.below(edit.current_edges()));
       }
       for (std::uint64_t k = 0; k < additions; ++k) {
         NodeId u = round % 3 == 2 && k % 2 ? NodeId{6000} : static_cast<NodeId>(rng.below(round == 5 ? 300 : n));
         NodeId v = static_cast<NodeId>(rng.below(n));
-        if (u == v) continue;
-        const Edge e{std::min(u, v), std::max(u, v)};
-        if (!naive.count(e)) add.insert(e);
+        edit.add(u, v);
       }
       if (round % 5 == 3)
-        for (NodeId x : {NodeId{0}, NodeId{4095}, NodeId{n - 1}})
-          for (NodeId v : g.neighbours(x)) rm.insert({std::min(x, v), std::max(x, v)});
-      for (const Edge& e : add) rm.erase(e);
-      const std::vector<Edge> rv(rm.begin(), rm.end()), av(add.begin(), add.end());
+        for (NodeId x : {NodeId{0}, NodeId{4095}, NodeId{n - 1}}) edit.empty_node(g, x);
+      const auto [rv, av] = edit.edits();
       graph::Csr one = g;
       one.apply_edits(rv, av, 1);
       for (unsigned ranges : {2u, 3u, 5u, 8u, 0u}) {
@@ -185,8 +195,6 @@ TEST(DynamicGraph, ParallelRangesGiveTheSameBytesAsOneRange) {
         ASSERT_EQ(many.offsets().to_vector(), one.offsets().to_vector()) << "round " << round << " ranges " << ranges;
       }
       g = one;
-      for (const Edge& e : rv) naive.erase(e);
-      for (const Edge& e : av) naive.insert(e);
       ASSERT_TRUE(g.valid()) << "round " << round;
       ASSERT_TRUE(edge_set(g) == naive) << "round " << round << " threads " << threads;
     }
