@@ -161,8 +161,13 @@ MeanSd mean_and_stdev_of(std::size_t n, Get get);  // {mean_of, stdev_of}: the s
 RankOrder rank_order(std::span<const double> b);  // b has fewer than 2^32 values, no NaN
 RankOrder rank_order(std::span<const float> b);
 RankOrder rank_order(Uf16Span b);  // a 16-bit column, by its decoded values
-template <class Keep, class GetA>
-double spearman_counted(const RankOrder& b, const ValueCounts& a_counts, Keep keep, GetA get_a);
+// touch(i), when given, is called for the element a few places ahead in b's order, so a caller
+// reading a column far larger than the caches can prefetch it (it changes no result).
+struct NoTouch {
+  void operator()(std::size_t) const {}
+};
+template <class Keep, class GetA, class Touch = NoTouch>
+double spearman_counted(const RankOrder& b, const ValueCounts& a_counts, Keep keep, GetA get_a, Touch touch = {});
 // The same for any float column a over its finite values (ratings): a's ranks among them from
 // a radix sort of their indices (4 + 4 bytes a kept value, then 4 bytes a person of ranks).
 double spearman_finite(const RankOrder& b, std::span<const float> a);

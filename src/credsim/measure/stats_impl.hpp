@@ -347,8 +347,9 @@ bool count_integers(std::size_t n, Get get, ValueCounts& out, std::size_t max_ra
 
 // The walk behind spearman_counted: m kept elements, rank2(i) = the doubled average rank of a
 // kept element i on the other side (an integer in [2, 2m]).
-template <class Keep, class Rank2>
-double spearman_ranked(const RankOrder& b, std::uint64_t m, Keep keep, Rank2 rank2) {
+template <class Keep, class Rank2, class Touch = NoTouch>
+double spearman_ranked(const RankOrder& b, std::uint64_t m, Keep keep, Rank2 rank2, Touch touch = {}) {
+  constexpr std::size_t kAhead = 16;  // elements of b's order ahead that touch() is called for
   __extension__ using I128 = __int128;  // GCC/Clang builtin; avoids a -Wpedantic warning
   const std::size_t N = b.order.size();
   if (m < 2) return std::numeric_limits<double>::quiet_NaN();
@@ -359,7 +360,10 @@ double spearman_ranked(const RankOrder& b, std::uint64_t m, Keep keep, Rank2 ran
   parallel_for(nb, [&](std::size_t blk) {
     const std::size_t hi = std::min(N, (blk + 1) * kReduceBlock);
     std::uint64_t k = 0;
-    for (std::size_t j = blk * kReduceBlock; j < hi; ++j) k += keep(b.order[j]) ? 1 : 0;
+    for (std::size_t j = blk * kReduceBlock; j < hi; ++j) {
+      if (j + kAhead < hi) touch(b.order[j + kAhead]);
+      k += keep(b.order[j]) ? 1 : 0;
+    }
     before[blk + 1] = k;
   });
   for (std::size_t k = 0; k < nb; ++k) before[k + 1] += before[k];
@@ -380,6 +384,7 @@ double spearman_ranked(const RankOrder& b, std::uint64_t m, Keep keep, Rank2 ran
       I128 sy = 0;
       std::size_t e = j;
       do {
+        if (e + kAhead < N) touch(b.order[e + kAhead]);
         const std::size_t i = b.order[e];
         if (keep(i)) {
           const std::int64_t y = static_cast<std::int64_t>(rank2(i)) - centre;
@@ -403,15 +408,15 @@ double spearman_ranked(const RankOrder& b, std::uint64_t m, Keep keep, Rank2 ran
   return std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0);
 }
 
-template <class Keep, class GetA>
-double spearman_counted(const RankOrder& b, const ValueCounts& a, Keep keep, GetA get_a) {
+template <class Keep, class GetA, class Touch>
+double spearman_counted(const RankOrder& b, const ValueCounts& a, Keep keep, GetA get_a, Touch touch) {
   // Doubled average rank (1-based) of each value of a: 2·(values below) + count + 1.
   std::vector<std::uint64_t> rank2(a.counts.size());
   std::uint64_t below = 0;
   for (std::size_t v = 0; v < a.counts.size(); ++v) rank2[v] = 2 * below + a.counts[v] + 1, below += a.counts[v];
   return spearman_ranked(b, a.n, keep, [&](std::size_t i) {
     return rank2[static_cast<std::size_t>(static_cast<std::int64_t>(get_a(i)) - a.lo)];
-  });
+  }, touch);
 }
 
 }  // namespace credsim::measure
