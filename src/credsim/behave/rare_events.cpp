@@ -57,7 +57,6 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
   parallel_for(blocks, [&](std::size_t b) {
     auto& local = per_block[b];
     const std::size_t lo = b * kRareBlock, hi = std::min(n, lo + kRareBlock);
-    auto rate_here = [&](EventTypeId k, std::size_t i) { return rate(k, i); };
     for (std::size_t d = 0; d < drawn_.size(); ++d) {
       const EventTypeId k = drawn_[d];
       const bool deter = static_cast<bool>(misconduct_mult) && (*catalog_)[k].kind == EventKind::kMisconduct;
@@ -71,7 +70,7 @@ void RareEventSampler::draw(std::uint64_t seed, std::uint64_t replicate, Tick ti
         const std::uint64_t skip = qmax < 1.0 ? rng.geometric_skip_log(log_q) : 0;
         if (skip >= hi - i) break;
         i += skip;
-        const double qi = -std::expm1(-(deter ? rate_here(k, i) * misconduct_mult(i) : rate_here(k, i)));
+        const double qi = -std::expm1(-(deter ? rate(k, i) * misconduct_mult(i) : rate(k, i)));
         if (rng.uniform() * qmax < qi) local.push_back({static_cast<NodeId>(i), k, 1});
         ++i;
         if (i >= hi) break;
