@@ -52,7 +52,7 @@ void measure_society(Tick t, const Society& s, const graph::Csr& g, io::MetricsC
 
 void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsCsv& out) {
   const std::size_t n = s.persons.size();
-  std::array<std::uint64_t, 3> added{}, total{};
+  std::array<std::uint64_t, 3> added{};
   for (const Record& r : ledger.added()) added[static_cast<int>(r.origin)]++;
   // One parallel pass over every record kept so far (the ledger grows with the run): integer
   // counts, and per person two flags set with an atomic or (order-free, so the same for any
@@ -60,6 +60,7 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
   const auto& records = ledger.records();
   std::vector<std::uint8_t> wrong(n, 0);
   enum : std::size_t { kTrue, kFalse, kMisattributed, kCorrected, kAppealed, kPending, kBins };
+  static_assert(static_cast<std::size_t>(Origin::kMisattributed) == kMisattributed);  // bins 0-2: by origin
   const std::vector<std::uint64_t> c = parallel_counts(records.size(), kBins, [&](std::size_t k, std::uint64_t* h) {
     const Record& r = records[k];
     h[static_cast<std::size_t>(r.origin)]++;
@@ -69,12 +70,11 @@ void measure_ledger(Tick t, const Ledger& ledger, const Society& s, io::MetricsC
     if (r.origin != Origin::kTrue)
       std::atomic_ref<std::uint8_t>(wrong[r.person]).fetch_or(r.status == RecordStatus::kActive ? 3 : 1, std::memory_order_relaxed);
   });
-  for (int o = 0; o < 3; ++o) total[o] = c[static_cast<std::size_t>(o)];
   const std::uint64_t corrected = c[kCorrected], appealed = c[kAppealed], pending = c[kPending];
   const char* origin[] = {"true", "false", "misattributed"};
   for (int o = 0; o < 3; ++o) {
     out.row(t, "data", "records_added", origin[o], static_cast<double>(added[o]));
-    out.row(t, "data", "records_total", origin[o], static_cast<double>(total[o]));
+    out.row(t, "data", "records_total", origin[o], static_cast<double>(c[static_cast<std::size_t>(o)]));
   }
   out.row(t, "data", "records_corrected", "", static_cast<double>(corrected));
   out.row(t, "data", "appeals_opened", "", static_cast<double>(appealed));
